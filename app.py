@@ -1,0 +1,18 @@
+"""renewal-qa command line: ingest, search, ask, eval, serve (the default: the Gradio chat UI).
+
+    python app.py                      # build/refresh the index from docs/ and open the UI on 127.0.0.1:7860
+    python app.py ingest [--index DIR] PATH...
+    python app.py search "问题" [--index DIR] [--k 5] [--json] [--questions FILE.jsonl]
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from rag.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    raise SystemExit(main())

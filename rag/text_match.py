@@ -1,0 +1,67 @@
+"""Script-transparent tokenisation for lexical matching: t2s, NFKC, jieba search-mode words."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from .script import to_simplified
+
+RESOURCES = Path(__file__).parent / "resources"
+
+# Function words and question words carry no evidence; numbers and names do.
+STOPWORDS = set(
+    "的 了 和 与 及 或 是 在 有 也 都 就 而 被 把 将 对 从 向 以 于 为 等 之 其 这 那 这个 那个 一个 我 我们 你 你们 他 她 它 "
+    "吗 呢 吧 啊 呀 么 什么 怎么 怎样 如何 哪些 哪个 哪里 多少 几 能 能否 可以 是否 请问 请 一下 还 又 很 会 要 想 "
+    "家 里 个 上 下 中 问 说 讲 告诉 知道 有没有 没有 不 呢 啥 咋 嘛".split()
+)
+_PUNCT = re.compile(r"^[\W_]+$")
+
+_DOMAIN_WORDS = ["老旧小区", "加装电梯", "加梯", "老楼加梯", "棚户区", "棚改", "城市更新", "上下水", "管线管道",
+                 "物管会", "信托制物业", "海绵城市", "雨水调蓄", "创新创业", "充电桩", "老旧电梯", "悬空老人",
+                 "石景山", "钟楼区", "首钢园", "竣工总量", "两园一河", "京西八大厂", "高精尖"]
+
+
+@lru_cache(maxsize=1)
+def jieba_instance():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for word in _DOMAIN_WORDS:
+        jieba.add_word(word, freq=20000)
+    return jieba
+
+
+def normalise(text: str) -> str:
+    """Matching form of text: Simplified script, NFKC (full-width digits → ASCII), lower case."""
+    return unicodedata.normalize("NFKC", to_simplified(text)).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    words = jieba_instance().cut_for_search(normalise(text))
+    return [w for w in (w.strip() for w in words) if w and w not in STOPWORDS and not _PUNCT.match(w)]
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> list[list[str]]:
+    groups = []
+    for line in (RESOURCES / "synonyms.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            groups.append(line.split())
+    return groups
+
+
+def expand(query_norm: str, tokens: list[str]) -> list[str]:
+    """Synonyms of words present in the (normalised) query, not already among its tokens."""
+    present = set(tokens)
+    extra: list[str] = []
+    for group in synonym_groups():
+        if any(w in query_norm for w in group):
+            for w in group:
+                for t in tokenize(w):
+                    if t not in present and t not in extra:
+                        extra.append(t)
+    return extra
