@@ -10,7 +10,8 @@ from .index_store import IndexProblem
 from .settings import get_settings
 
 
-def _read_questions(path: Path) -> list[str]:
+def _read_questions(path: Path) -> list[dict]:
+    """JSONL lines with "question" or "q" (and optional "history": [previous questions])."""
     questions = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -22,16 +23,16 @@ def _read_questions(path: Path) -> list[str]:
         q = obj.get("question") or obj.get("q") if isinstance(obj, dict) else None
         if not q:
             raise SystemExit(f"{path}:{n}: needs a \"question\" or \"q\" field")
-        questions.append(q)
+        questions.append({"question": q, "history": obj.get("history") or []})
     return questions
 
 
-def _queries(args) -> list[str]:
+def _queries(args) -> list[dict]:
     if args.questions:
         return _read_questions(args.questions)
     if not args.query:
         raise SystemExit("give a question, or --questions FILE.jsonl")
-    return [args.query]
+    return [{"question": args.query, "history": []}]
 
 
 def cmd_ingest(args) -> int:
@@ -53,7 +54,8 @@ def cmd_search(args) -> int:
     from .searcher import Searcher
 
     searcher = Searcher(get_settings(), args.index)
-    for query in _queries(args):
+    for item in _queries(args):
+        query = item["question"]
         result = searcher.search(query, k=args.k, mode=args.mode)
         if args.json or args.questions:
             out = result.to_dict()
@@ -65,6 +67,27 @@ def cmd_search(args) -> int:
             for h in result.hits:
                 print(f"[{h.rank}] {h.score:.3f}  {h.chunk.title}  ({h.chunk.doc_id} {h.chunk.start}-{h.chunk.end})")
                 print("    " + h.chunk.text.replace("\n", " ")[:160])
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from .answer_service import AnswerService
+
+    service = AnswerService(get_settings(), args.index)
+    for item in _queries(args):
+        answer = service.ask(item["question"], history=item["history"], k=args.k, mode=args.mode,
+                             backend=args.backend)
+        if args.json or args.questions:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+            continue
+        print(answer.answer)
+        if answer.notice:
+            print(f"（{answer.notice}）")
+        for c in answer.citations:
+            m = c.hit.doc.meta
+            print(f"【{c.n}】{c.hit.chunk.title}（{m.publisher or '—'}，{m.date or '日期不详'}）{c.hit.chunk.doc_id}:{c.hit.chunk.start}-{c.hit.chunk.end}")
+        for h in answer.related:
+            print(f"可能相关：{h.chunk.title} — {h.chunk.text[:60]}…")
     return 0
 
 
@@ -95,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, help="JSONL file, one {\"question\"|\"q\": ...} per line")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("ask", help="answer a question with citations")
+    common(p)
+    p.add_argument("query", nargs="?")
+    p.add_argument("--k", type=int, default=None)
+    p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default=None)
+    p.add_argument("--backend", choices=["offline", "openai"], default=None)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--questions", type=Path, help="JSONL file, one {\"question\"|\"q\": ..., \"history\": [...]} per line")
+    p.set_defaults(func=cmd_ask)
     return parser
 
 

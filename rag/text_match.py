@@ -15,11 +15,11 @@ RESOURCES = Path(__file__).parent / "resources"
 STOPWORDS = set(
     "的 了 和 与 及 或 是 在 有 也 都 就 而 被 把 将 对 从 向 以 于 为 等 之 其 这 那 这个 那个 一个 我 我们 你 你们 他 她 它 "
     "吗 呢 吧 啊 呀 么 什么 怎么 怎样 如何 哪些 哪个 哪里 多少 几 能 能否 可以 是否 请问 请 一下 还 又 很 会 要 想 "
-    "家 里 个 上 下 中 问 说 讲 告诉 知道 有没有 没有 不 呢 啥 咋 嘛".split()
+    "家 里 个 上 下 中 问 说 讲 告诉 知道 有没有 没有 不 呢 啥 咋 嘛 我家 咱们 咱 俺 给 让 能装 吗".split()
 )
 _PUNCT = re.compile(r"^[\W_]+$")
 
-_DOMAIN_WORDS = ["老旧小区", "加装电梯", "加梯", "老楼加梯", "棚户区", "棚改", "城市更新", "上下水", "管线管道",
+_DOMAIN_WORDS = ["老旧小区", "老小区", "装电梯", "老房子", "加装电梯", "加梯", "老楼加梯", "棚户区", "棚改", "城市更新", "上下水", "管线管道",
                  "物管会", "信托制物业", "海绵城市", "雨水调蓄", "创新创业", "充电桩", "老旧电梯", "悬空老人",
                  "石景山", "钟楼区", "首钢园", "竣工总量", "两园一河", "京西八大厂", "高精尖"]
 
@@ -52,6 +52,23 @@ def synonym_groups() -> list[list[str]]:
         if line and not line.startswith("#"):
             groups.append(line.split())
     return groups
+
+
+@lru_cache(maxsize=4096)
+def synonyms_of(term: str) -> frozenset[str]:
+    """Tokens of the other members of every synonym group that contains `term`."""
+    out: set[str] = set()
+    for group in synonym_groups():
+        if term in group or any(term in tokenize_plain(w) for w in group):
+            for w in group:
+                out.update(tokenize_plain(w))
+    out.discard(term)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def tokenize_plain(word: str) -> tuple[str, ...]:
+    return tuple(tokenize(word))
 
 
 def expand(query_norm: str, tokens: list[str]) -> list[str]:

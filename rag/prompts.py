@@ -1,0 +1,16 @@
+"""Prompt templates live in prompts/*.md (editable without touching code)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+
+@lru_cache(maxsize=None)
+def load_prompt(name: str) -> str:
+    return (PROMPTS_DIR / f"{name}.md").read_text(encoding="utf-8").strip()
+
+
+def render(name: str, **values: str) -> str:
+    return load_prompt(name).format(**values)
