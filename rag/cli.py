@@ -91,6 +91,24 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    """Build or refresh the index from the knowledge-base folder, then open the UI."""
+    from .indexer import ingest
+    from .ui.app import launch
+
+    settings = get_settings()
+    if getattr(args, "docs", None):
+        settings.paths.docs_dir = Path(args.docs)
+    index_dir = args.index or settings.paths.index_dir
+    if settings.paths.docs_dir.exists():
+        report = ingest([settings.paths.docs_dir], settings, index_dir, sync=True)
+        print(report.summary(), flush=True)
+    host, port = args.host or settings.ui.host, args.port or settings.ui.port
+    print(f"renewal-qa UI on http://{host}:{port}  (API: /ask, /search via gradio_client)", flush=True)
+    launch(settings, index_dir, host, port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="renewal-qa: 城市更新政策问答")
     parser.add_argument("--index", type=Path, default=None, help="index folder (default: settings paths.index_dir)")
@@ -118,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, help="JSONL file, one {\"question\"|\"q\": ...} per line")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("serve", help="start the chat UI (the default command)")
+    common(p)
+    p.add_argument("--host", default=argparse.SUPPRESS)
+    p.add_argument("--port", type=int, default=argparse.SUPPRESS)
+    p.add_argument("--docs", type=Path, default=None, help="knowledge-base folder (default: settings paths.docs_dir)")
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("ask", help="answer a question with citations")
     common(p)
     p.add_argument("query", nargs="?")
@@ -134,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        args.docs = None
+        return cmd_serve(args)
     try:
         return args.func(args)
     except IndexProblem as exc:
