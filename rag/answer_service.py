@@ -88,7 +88,8 @@ class AnswerService:
             related = [h for h in hits[:3] if h.coverage > 0] if evidence.coverage > 0 else []
             timings.update(generate=0.0, total=(time.perf_counter() - t0) * 1000)
             yield {"type": "final", "answer": Answer(question, match_script(text, question), True, [], backend,
-                                                     _round(timings), standalone, related, notice, evidence.reason)}
+                                                     _round(timings), standalone, related, notice, evidence.reason,
+                                                     coverage=evidence.coverage)}
             return
 
         # 3. Generate, streaming; the LLM falls back to the offline answerer on any failure.
@@ -120,11 +121,12 @@ class AnswerService:
             reason = "model found no answer in the passages" if checked.is_refusal else "no sentence survived verification"
             yield {"type": "final", "answer": Answer(
                 question, match_script(load_prompt("refusal"), question), True, [], used_backend, _round(timings),
-                standalone, hits[:3], notice, reason, checked.dropped)}
+                standalone, hits[:3], notice, reason, checked.dropped, evidence.coverage)}
             return
         citations = [Citation(n, hits[i], checked.quotes.get(i, [])) for n, i in enumerate(checked.used, 1)]
         yield {"type": "final", "answer": Answer(question, checked.text, False, citations, used_backend,
-                                                 _round(timings), standalone, [], notice, "", checked.dropped)}
+                                                 _round(timings), standalone, [], notice, "", checked.dropped,
+                                                 evidence.coverage)}
 
 
 def _round(t: dict) -> dict:

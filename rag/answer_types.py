@@ -34,10 +34,12 @@ class Answer:
     notice: str = ""  # e.g. the LLM server was down and the offline answerer stood in
     refusal_reason: str = ""
     dropped_sentences: list[str] = field(default_factory=list)
+    coverage: float = 0.0  # evidence strength the refusal decision saw (rag/refusal.py)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "standalone_question": self.standalone_question or self.question,
                 "answer": self.answer, "refused": self.refused,
                 "citations": [c.to_dict() for c in self.citations], "backend": self.backend,
                 "timings_ms": self.timings_ms, "notice": self.notice, "refusal_reason": self.refusal_reason,
-                "related": [h.to_dict() for h in self.related], "dropped_sentences": self.dropped_sentences}
+                "related": [h.to_dict() for h in self.related], "dropped_sentences": self.dropped_sentences,
+                "coverage": round(self.coverage, 4)}

@@ -109,6 +109,28 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from .evaluation.report import write_report
+    from .evaluation.runner import run_eval
+
+    settings = get_settings()
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    result = run_eval(settings, args.set, args.index, args.backend, modes, args.limit)
+    if args.public:
+        from .evaluation.public_bench import run_public
+
+        result["public"] = run_public(settings, [d.strip() for d in args.public.split(",")], args.public_limit)
+    out = write_report(result, args.out)
+    r = result["retrieval"][result["main_mode"]]
+    a = result["answers"]
+    print(f"retrieval ({result['main_mode']}): recall@5 {r['recall@5']:.3f}  MRR@10 {r['mrr@10']:.3f}")
+    print(f"answers: contains-gold {a['contains_gold']:.3f}  citation precision {a['citation_precision']:.3f}  "
+          f"recall {a['citation_recall']:.3f}")
+    print(f"refusal: accuracy {a['refusal_accuracy']:.3f}  false refusals {a['false_refusal_rate']:.3f}")
+    print(f"report: {out / 'report.md'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="renewal-qa: 城市更新政策问答")
     parser.add_argument("--index", type=Path, default=None, help="index folder (default: settings paths.index_dir)")
@@ -152,6 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--questions", type=Path, help="JSONL file, one {\"question\"|\"q\": ..., \"history\": [...]} per line")
     p.set_defaults(func=cmd_ask)
+    root = Path(__file__).resolve().parent.parent
+    p = sub.add_parser("eval", help="run the eval question set; write report + plots")
+    common(p)
+    p.add_argument("--set", type=Path, default=root / "eval" / "questions.jsonl")
+    p.add_argument("--backend", choices=["offline", "openai"], default=None)
+    p.add_argument("--modes", default="bm25,dense,hybrid")
+    p.add_argument("--limit", type=int, default=None, help="first N questions only (smoke run)")
+    p.add_argument("--public", default="", help="also benchmark public sets: cmrc,drcd")
+    p.add_argument("--public-limit", type=int, default=None, help="questions per public set")
+    p.add_argument("--out", type=Path, default=root / "eval" / "reports")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 
