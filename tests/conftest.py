@@ -13,20 +13,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DOCS = ROOT / "docs"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from helpers import DOCS, make_settings  # noqa: E402
 
 from rag.settings import Settings  # noqa: E402
-
-
-def make_settings(index_dir: Path, **overrides) -> Settings:
-    s = Settings()
-    s.paths.index_dir = index_dir
-    for dotted, value in overrides.items():
-        section, key = dotted.split("__")
-        setattr(getattr(s, section), key, value)
-    return s
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from rag.answer_service import AnswerService
 from rag.citation_check import MARKER
 from rag.script import is_traditional
@@ -62,7 +62,7 @@ def test_followup_is_rewritten_offline(service):
 
 def test_injected_instructions_in_documents_are_data(tmp_path, seed_settings):
     """A document that tries to command the assistant is quoted or ignored, never obeyed."""
-    from conftest import make_settings
+    from helpers import make_settings
     from rag.indexer import ingest
 
     docs = tmp_path / "docs"

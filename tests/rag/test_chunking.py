@@ -1,5 +1,5 @@
 """Chunker on the real seed documents: contiguous spans, token budget, structure kept."""
-from conftest import DOCS
+from helpers import DOCS
 from rag.chunking import chunk_document
 from rag.document_builder import build_document
 from rag.settings import ChunkingSettings

@@ -1,5 +1,5 @@
 """Cleaning asserted on the real seed files (no hand edits: the pipeline must do it)."""
-from conftest import DOCS
+from helpers import DOCS
 from rag.cleaning import clean_text, strip_pinyin
 from rag.document_builder import build_document
 

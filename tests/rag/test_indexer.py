@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import DOCS, make_settings
+from helpers import DOCS, make_settings
 from rag import indexer
 from rag.index_store import IndexMismatch, IndexStore, NoIndex
 from rag.indexer import ingest

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from conftest import DOCS, make_settings
+from helpers import DOCS, make_settings
 from rag.indexer import ingest
 from rag.knowledge_base import KnowledgeBase
 from rag.searcher import Searcher

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, make_settings
+from helpers import ROOT, make_settings
 from rag.answer_service import AnswerService
 from rag.llm_answerer import build_messages
 from rag.llm_client import LLMUnavailable, OpenAICompatibleLLM

@@ -1,7 +1,7 @@
 """Loaders: encodings detected on the real seed texts, every supported format read for real."""
 import pytest
 
-from conftest import DOCS
+from helpers import DOCS
 from rag.loaders import LoadError, discover, load_file
 
 

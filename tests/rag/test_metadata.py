@@ -1,4 +1,4 @@
-from conftest import DOCS
+from helpers import DOCS
 from rag.document_builder import build_document
 from rag.metadata import extract_metadata
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from rag.script import to_simplified, to_traditional
 from rag.searcher import Filters
 

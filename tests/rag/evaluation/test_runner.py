@@ -3,7 +3,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from helpers import ROOT
 from rag.evaluation.runner import load_questions
 
 SET = ROOT / "eval" / "questions.jsonl"
