@@ -86,3 +86,17 @@ def test_cli_ask_json_contract(seed_index):
     assert "173部" in a["answer"] and "173部" in a["citations"][0]["text"]
     for key in ["n", "doc_id", "source", "title", "text", "start", "end", "score"]:
         assert key in a["citations"][0]
+
+
+def test_cli_ask_batch_keeps_order_and_uses_history(seed_index, tmp_path):
+    qfile = tmp_path / "q.jsonl"
+    rows = [{"question": "石景山老楼加梯竣工总量是多少部？"}, {"q": "写一首诗"},
+            {"question": "那钟楼区呢？", "history": ["石景山老楼加梯竣工总量是多少部？"]}]
+    qfile.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "app.py"), "ask", "--questions", str(qfile), "--index",
+                          str(seed_index)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    answers = [json.loads(line) for line in out.stdout.strip().split("\n")]
+    assert [a["question"] for a in answers] == ["石景山老楼加梯竣工总量是多少部？", "写一首诗", "那钟楼区呢？"]
+    assert not answers[0]["refused"] and answers[1]["refused"]
+    assert answers[2]["standalone_question"].startswith("钟楼区")
