@@ -83,13 +83,12 @@ class AnswerService:
         timings["retrieve"] = (t2 - t1) * 1000
 
         if evidence.refuse:
-            text = load_prompt("out_of_domain") if evidence.coverage < 0.05 and not evidence.missing_entities \
-                else load_prompt("refusal")
+            text = load_prompt("out_of_domain") if evidence.off_topic else load_prompt("refusal")
             related = [h for h in hits[:3] if h.coverage > 0] if evidence.coverage > 0 else []
             timings.update(generate=0.0, total=(time.perf_counter() - t0) * 1000)
             yield {"type": "final", "answer": Answer(question, match_script(text, question), True, [], backend,
                                                      _round(timings), standalone, related, notice, evidence.reason,
-                                                     coverage=evidence.coverage)}
+                                                     coverage=evidence.coverage, refusal_kind=evidence.kind)}
             return
 
         # 3. Generate, streaming; the LLM falls back to the offline answerer on any failure.
@@ -121,7 +120,7 @@ class AnswerService:
             reason = "model found no answer in the passages" if checked.is_refusal else "no sentence survived verification"
             yield {"type": "final", "answer": Answer(
                 question, match_script(load_prompt("refusal"), question), True, [], used_backend, _round(timings),
-                standalone, hits[:3], notice, reason, checked.dropped, evidence.coverage)}
+                standalone, hits[:3], notice, reason, checked.dropped, evidence.coverage, "verify")}
             return
         citations = [Citation(n, hits[i], checked.quotes.get(i, [])) for n, i in enumerate(checked.used, 1)]
         yield {"type": "final", "answer": Answer(question, checked.text, False, citations, used_backend,

@@ -35,6 +35,7 @@ class Answer:
     refusal_reason: str = ""
     dropped_sentences: list[str] = field(default_factory=list)
     coverage: float = 0.0  # evidence strength the refusal decision saw (rag/refusal.py)
+    refusal_kind: str = ""  # which check refused: rag/refusal.py kinds, or "verify" (nothing survived)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "standalone_question": self.standalone_question or self.question,
@@ -42,4 +43,4 @@ class Answer:
                 "citations": [c.to_dict() for c in self.citations], "backend": self.backend,
                 "timings_ms": self.timings_ms, "notice": self.notice, "refusal_reason": self.refusal_reason,
                 "related": [h.to_dict() for h in self.related], "dropped_sentences": self.dropped_sentences,
-                "coverage": round(self.coverage, 4)}
+                "coverage": round(self.coverage, 4), "refusal_kind": self.refusal_kind}

@@ -42,8 +42,15 @@ DROP_LINE = [
     re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+(来源|來源)[:：]"),
 ]
 
-# Injected gambling/casino spam: a line carrying any of these is not policy text.
-SPAM = re.compile(r"金沙|澳门|澳門|博彩|娱乐城|娛樂城|威尼斯人|葡京|百家乐|百家樂|六合彩|APP最新版下载|APP最新版下載", re.I)
+# Injected gambling/casino spam. Only unambiguous phrases: 金沙江, 澳门特区 or a casino named
+# in a news paragraph are real text (benchmark paragraphs from CMRC/DRCD were lost to `澳门`).
+SPAM = re.compile(
+    r"金沙(集团|集團|娱乐|娛樂|国际|國際|官网|官網|城)|博彩(网|網|公司|平台|平臺)|娱乐城|娛樂城|百家乐|百家樂|六合彩"
+    r"|APP最新版下[载載]|澳[门門](赌场|賭場|金沙|葡京|威尼斯人|娱乐|娛樂|彩票)", re.I)
+
+# A line with a full stop and some length is a paragraph: footer words inside it (a story
+# about 营业执照, a © in a quotation) are content, and spam inside it is cut out, not the line.
+PROSE_MIN_CHARS = 60
 
 TERMINAL = "。！？；：!?;:…”」』）)】"
 HEADING = re.compile(
@@ -121,10 +128,13 @@ def clean_text(raw: str, title: str | None = None) -> tuple[str, CleanReport]:
         line = _normalise_spaces(raw_line)
         if not line:
             continue
+        prose = "。" in line and len(line) >= PROSE_MIN_CHARS
         if SPAM.search(line):
             report.spam_lines.append(line)
-            continue
-        if any(p.search(line) for p in DROP_LINE):
+            if not prose:
+                continue
+            line = _normalise_spaces(SPAM.sub(" ", line))
+        if not prose and any(p.search(line) for p in DROP_LINE):
             report.dropped_lines.append(line)
             continue
         stripped = _strip_inline(line)

@@ -22,7 +22,7 @@ from .documents import Document
 from .index_store import IndexStore, NoIndex, embedding_fingerprint
 from .loaders import LoadError, discover
 from .settings import Settings
-from .text_match import tokenize
+from .text_match import normalise, tokenize, tokenizer_fingerprint
 
 
 @dataclass
@@ -56,7 +56,8 @@ class IngestReport:
 def chunker_fingerprint(settings: Settings) -> dict:
     c = settings.chunking
     return {"encoding": c.encoding, "chunk_tokens": c.chunk_tokens, "overlap_tokens": c.overlap_tokens,
-            "min_chunk_tokens": c.min_chunk_tokens, "cleaner": 1}
+            "min_chunk_tokens": c.min_chunk_tokens, "cleaner": 2, "passage_form": "normalised",
+            "tokenizer": tokenizer_fingerprint()}
 
 
 def _assign_ids(files: list[Path]) -> dict[Path, str]:
@@ -150,7 +151,9 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
                 texts = [c.search_text() for c in chunks]
                 chunk_rows += chunks
                 token_rows += [tokenize(t) for t in texts]
-                vector_rows.append(embedder.embed_passages(texts))
+                # Embedded in the same matching form as queries (Simplified, NFKC, lower case), so a
+                # Traditional question and a Simplified passage meet in one script.
+                vector_rows.append(embedder.embed_passages([normalise(t) for t in texts]))
                 report.embedded_chunks += len(chunks)
                 (report.updated if old is not None else report.added).append(doc_id)
             documents.append(doc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .asked_type import asked_types
 from .citation_check import match_form
 from .index_store import Snapshot
 from .refusal import entities, mentions
@@ -18,9 +19,10 @@ from .searcher import Hit
 from .text_match import normalise
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*[”」』）)]*")
-_ASKS_NUMBER = re.compile(r"多少|几|幾|多大|多高|多长|多長|比例|比重|占比|率|金额|金額|数量|數量|总量|總量|规模|規模|面积|面積|投资|投資|资金|資金|补贴|補貼")
-_ASKS_TIME = re.compile(r"哪年|何时|何時|什么时候|什麼時候|时间|時間|日期|哪一年|多久|年份")
-_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万萬亿億两兩]+[个個项項部台家处處栋棟户戶条條座亿億万萬]")
+# Beyond rag/asked_type.py's kinds: size and time questions that name no measure word.
+_ASKS_SIZE = re.compile(r"多大|多高|多长|比重|规模|面积|总量")
+_ASKS_TIME = re.compile(r"何时|什么时候|时间|多久")
+_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
 _HAS_TIME = re.compile(r"\d{4}年|\d{1,2}月|\d{4}")
 
 
@@ -36,7 +38,8 @@ class OfflineAnswerer:
         weights = {t: w * snap.bm25.idf(t) for t, w in terms.items()}
         total = sum(weights.values()) or 1.0
         q_norm = normalise(question)
-        wants_number, wants_time = bool(_ASKS_NUMBER.search(q_norm)), bool(_ASKS_TIME.search(q_norm))
+        kinds = asked_types(q_norm)
+        wants_size, wants_time = bool(_ASKS_SIZE.search(q_norm)), bool(_ASKS_TIME.search(q_norm))
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         asked = entities(question)
         out = []
@@ -51,9 +54,9 @@ class OfflineAnswerer:
                 s_norm = normalise(sentence)
                 lex = sum(w for t, w in weights.items() if t in s_norm) / total
                 bonus = 0.0
-                if wants_number and _HAS_NUMBER.search(sentence):
-                    bonus += 0.2
-                if wants_time and _HAS_TIME.search(sentence):
+                if any(k.carries.search(s_norm) for k in kinds) or (wants_size and _HAS_NUMBER.search(s_norm)):
+                    bonus += 0.2  # it holds the kind of answer asked for: a year, an amount, a name
+                if wants_time and _HAS_TIME.search(s_norm):
                     bonus += 0.2
                 out.append((lex + bonus + prior, i, sentence))
         out.sort(key=lambda x: -x[0])

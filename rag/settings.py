@@ -56,8 +56,8 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(50, ge=1, description="Candidates each leg contributes before fusion.")
     bm25_k1: float = Field(1.2, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(0.75, description="BM25 length normalisation.")
-    bm25_weight: float = Field(0.6, ge=0, le=1, description="Weight of the lexical leg in hybrid fusion (dense gets 1 - this).")
-    agreement_bonus: float = Field(0.1, ge=0, description="Added to the fused score of a passage both legs rank in their top 5.")
+    bm25_weight: float = Field(0.7, ge=0, le=1, description="Weight of the lexical leg in hybrid fusion (dense gets 1 - this).")
+    agreement_bonus: float = Field(0.05, ge=0, description="Added to the fused score of a passage both legs rank in their top 5.")
     use_synonyms: bool = Field(True, description="Expand queries with the domain synonym list (rag/resources/synonyms.txt).")
 
 
@@ -65,7 +65,7 @@ class AnswerSettings(BaseModel):
     backend: Literal["offline", "openai"] = Field("offline", description="Answer generator: the embedded extractive answerer or an OpenAI-compatible chat server.")
     max_chars: int = Field(200, ge=40, description="Target length of an offline answer in characters.")
     max_sentences: int = Field(3, ge=1, description="Most sentences the offline answerer quotes.")
-    refuse_below: float = Field(0.30, description="Refuse when the best fused evidence score is below this (calibrated on eval/questions.jsonl).")
+    refuse_below: float = Field(0.20, ge=0, le=1, description="The `weak` refusal check: refuse when the best passage holds less than this idf-weighted share of the question's known words (calibrate with eval/calibrate_refusal.py).")
     context_tokens: int = Field(3000, ge=256, description="Token budget for passages placed in an LLM prompt.")
 
 

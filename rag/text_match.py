@@ -15,13 +15,21 @@ RESOURCES = Path(__file__).parent / "resources"
 STOPWORDS = set(
     "的 了 和 与 及 或 是 在 有 也 都 就 而 被 把 将 对 从 向 以 于 为 等 之 其 这 那 这个 那个 一个 我 我们 你 你们 他 她 它 "
     "吗 呢 吧 啊 呀 么 什么 怎么 怎样 如何 哪些 哪个 哪里 多少 几 能 能否 可以 是否 请问 请 一下 还 又 很 会 要 想 "
-    "家 里 个 上 下 中 问 说 讲 告诉 知道 有没有 没有 不 呢 啥 咋 嘛 我家 咱们 咱 俺 给 让 能装 吗".split()
+    "家 里 个 上 下 中 问 说 讲 告诉 知道 关于 有关 是从 从 起 自 时 具体 目前 现在 已经 大概 大约 一共 总共 分别 各是 "
+    " 有没有 没有 不 呢 啥 咋 嘛 我家 咱们 咱 俺 给 让 能装 吗".split()
 )
 _PUNCT = re.compile(r"^[\W_]+$")
 
 _DOMAIN_WORDS = ["老旧小区", "老小区", "装电梯", "老房子", "加装电梯", "加梯", "老楼加梯", "棚户区", "棚改", "城市更新", "上下水", "管线管道",
-                 "物管会", "信托制物业", "海绵城市", "雨水调蓄", "创新创业", "充电桩", "老旧电梯", "悬空老人",
+                 "物管会", "信托制物业", "海绵城市", "雨水调蓄", "创新创业", "充电桩", "老旧电梯", "悬空老人", "助餐", "助餐点", "住建部",
                  "石景山", "钟楼区", "首钢园", "竣工总量", "两园一河", "京西八大厂", "高精尖"]
+
+
+def tokenizer_fingerprint() -> str:
+    """Changes when stored chunk tokens would: the index rebuilds instead of mixing two tokenisers."""
+    import hashlib
+
+    return hashlib.sha256(" ".join(sorted(STOPWORDS) + ["|"] + _DOMAIN_WORDS).encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

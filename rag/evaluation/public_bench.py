@@ -122,14 +122,17 @@ def run_dataset(name: str, settings: Settings, limit: int | None = None, answers
     if answers:
         service = AnswerService(settings, searcher=searcher)
         budget = settings.answer.max_chars
-        ours_contains, base_contains = [], []
+        ours_contains, base_contains, ours_refused = [], [], []
         for q, hits in zip(questions, base_hits):
             a = service.ask(q.question)
+            ours_refused.append(float(a.refused))
             ours_contains.append(max((M.contains_gold(a.answer, g) for g in q.answers), default=0.0))
             top = hits[0].page_content[:budget] if hits else ""
             base_contains.append(max((M.contains_gold(top, g) for g in q.answers), default=0.0))
         systems["renewal-qa (hybrid)"]["contains_gold"] = M.mean(ours_contains)
         systems["vanilla LangChain"]["contains_gold"] = M.mean(base_contains)
+        # every public question is answerable from its paragraph: any refusal here is a false one
+        systems["renewal-qa (hybrid)"]["false_refusal_rate"] = M.mean(ours_refused)
     base = systems["vanilla LangChain"]["recall@5"] or 1e-9
     return {"n_questions": len(questions), "n_paragraphs": len(paragraphs), "ingest_seconds": report.seconds,
             "systems": systems, "ratio_recall@5": systems["renewal-qa (hybrid)"]["recall@5"] / base}

@@ -88,8 +88,9 @@ def markdown(result: dict) -> str:
         for name, p in result["public"].items():
             for system, s in p["systems"].items():
                 rows.append([name, system, s["recall@1"], s["recall@5"], s["recall@10"], s["mrr@10"],
-                             s.get("contains_gold", "—")])
-        parts.append(_table(["dataset", "system", "recall@1", "recall@5", "recall@10", "MRR@10", "answer contains gold"], rows))
+                             s.get("contains_gold", "—"), s.get("false_refusal_rate", "—")])
+        parts.append(_table(["dataset", "system", "recall@1", "recall@5", "recall@10", "MRR@10", "answer contains gold",
+                             "refused (all answerable)"], rows))
         parts += [f"- {name}: renewal-qa / vanilla LangChain recall@5 ratio = {p['ratio_recall@5']:.3f}"
                   for name, p in result["public"].items()]
     parts += ["", "## Retrieval misses (top-5)"] + [f"- {m['id']} ({m['kind']}): " + " | ".join(m["retrieved"][:3])

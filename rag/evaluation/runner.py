@@ -110,7 +110,7 @@ def evaluate_answers(service: AnswerService, questions: list[EvalQuestion], back
         sup, tot = _citation_scores(a)
         row = {"id": q.id, "kind": q.kind, "question": q.question, "answerable": q.answerable,
                "refused": a.refused, "answer": a.answer, "gold_answer": q.gold_answer, "coverage": a.coverage,
-               "refusal_reason": a.refusal_reason, "standalone": a.standalone_question,
+               "refusal_reason": a.refusal_reason, "refusal_kind": a.refusal_kind, "standalone": a.standalone_question,
                "citation_supported": sup, "citation_total": tot,
                "gold_cited": bool(q.gold_spans) and any(M.relevant_flags(cited, q.gold_spans)),
                "em": M.exact_match(a.answer, q.gold_answer), "f1": M.char_f1(a.answer, q.gold_answer),
@@ -157,12 +157,13 @@ def per_kind(retrieval: dict, answers: dict) -> dict:
 
 
 def refusal_sweep(rows: list[dict]) -> list[dict]:
-    """What each coverage threshold would give (answers refused for a missing entity stay refused)."""
+    """What each `answer.refuse_below` would give. Refusals by the other checks (entity, absent
+    term, unit, task) and by answer verification stand; only the `weak` check moves."""
     out = []
     for t in [x / 20 for x in range(0, 17)]:
         def refused(r):
-            return r["refused"] if "资料中没有提到" in r["refusal_reason"] or "no passage" in r["refusal_reason"] \
-                else r["coverage"] < t
+            kind = r.get("refusal_kind", "")
+            return r["coverage"] < t or (r["refused"] and kind != "weak")
         una = [r for r in rows if not r["answerable"]]
         ans = [r for r in rows if r["answerable"]]
         out.append({"threshold": t, "refusal_accuracy": M.mean([float(refused(r)) for r in una]),

@@ -1,0 +1,106 @@
+"""What kind of answer a question asks for, and whether a sentence carries one.
+
+"哪一年开工" wants a year, "叫什么名字" a person, "哪家公司" an organisation, "多少钱" an
+amount of money. A passage that talks about the question's subject but holds no figure or
+name of that kind cannot answer it (used by rag/refusal.py; patterns run on normalised,
+Simplified text).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_N = "一二三四五六七八九十百千万亿两〇零"
+_MEASURES = "个项部台家处栋幢户条座名人批次倍位所类种片份辆套间张天年月周"
+# Multi-character measures first: 多少平方米 wants "151.93万平方米", not any number.
+_MEASURE_WORDS = ["平方米", "平米", "公里", "千米", "米", "小时", "分钟", "人次", "家次", "万元", "亿元", "元", *_MEASURES]
+
+
+@dataclass(frozen=True)
+class AskedType:
+    name: str  # shown to users: 资料中没有找到相关的<name>
+    asks: re.Pattern
+    carries: re.Pattern
+    # "sentence": the figure must sit next to the subject (a sentence and its neighbours);
+    # "passage": names often stand apart, in a byline or a list (记者 韩雅丽, 院长 高军).
+    scope: str = "sentence"
+    group: str = ""  # of several matching types in one group only the first (most specific) counts
+
+
+TYPES = [
+    AskedType("金额", re.compile(r"多少钱|几块钱|多少(万|亿)?元|费用|价格|票价|收费|多少资金|投入多少|多少投资|补贴多少|"
+                                r"多少补贴|补助多少|多少补助|补偿多少|多少补偿|出资|经费多少|多少经费"),
+              re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿|千)?元")),
+    AskedType("每平方米单价", re.compile(r"每平方米|每平米|每㎡"),
+              re.compile(r"元\s*/\s*(平方米|平米|㎡|m2)|元每平方?米|每平方?米[^。，；]{0,8}\d[\d.]*\s*(万|千)?元")),
+    AskedType("比例", re.compile(r"比例|百分之几|占比|百分比|几成|率是多少|率为多少|率有多少|率各是多少"),
+              re.compile(rf"\d+(\.\d+)?\s*%|百分之|[\d{_N}]+成|[\d{_N}]+分之")),
+    AskedType("楼层", re.compile(r"几楼|几层|哪层|多少层"), re.compile(rf"[\d{_N}]+\s*(层|楼)")),
+    AskedType("日期", re.compile(r"哪一天|哪天|几号|几月几日|具体日期|什么日子"), re.compile(rf"[\d{_N}]+\s*[日号](?!电)")),  # a news dateline (4月13日电) dates the report, not the fact
+    AskedType("时刻", re.compile(r"几点|什么时间段|几时几分"), re.compile(rf"\d{{1,2}}\s*[点时:：]|[{_N}]+点")),
+    AskedType("年份", re.compile(r"哪一年|哪年|何年|哪个年份|什么年份|几几年"), re.compile(rf"\d{{4}}\s*年|[{_N}]{{4}}年")),
+    AskedType("人名", re.compile(r"叫什么名字|是谁|哪位|什么人|谁(负责|主持|担任|回答|介绍|发表|讲)|姓什么"),
+              re.compile(r"(书记|区长|市长|县长|镇长|主任|处长|局长|部长|厅长|司长|经理|董事长|院长|记者|专家|教授|研究员|"
+                         r"负责人|主持人|发言人|委员|通讯员|编辑)[:：\s]*[\u4e00-\u9fff]{2,3}|"
+                         r"[\u4e00-\u9fff]{2,3}\s*(书记|区长|副区长|主任|处长|局长|部长|记者|教授|同志|先生|女士)"),
+              "passage"),
+    AskedType("公司", re.compile(r"(哪家|哪个|什么|哪些)(物业|施工|建设|设计|监理)?(公司|企业)|哪家物业|"
+                                r"(哪家|哪个|什么)(施工|建设|设计|监理)单位"), re.compile(r"公司|集团|企业"),
+              "passage", "org"),
+    AskedType("报刊", re.compile(r"(哪家|哪个|什么|哪份)(报纸|报刊|报|媒体|杂志|网站)"),
+              re.compile(r"[\u4e00-\u9fff]{2,}(报|网|杂志|电视台|日报|晚报)"), "passage", "org"),
+    AskedType("机构", re.compile(r"哪家|哪个(单位|机构|部门)|什么(单位|机构|部门)"),
+              re.compile(r"[\u4e00-\u9fff]{2,}(公司|集团|企业|银行|协会|学会|中心|研究院|委员会|总局|局|厅|部|委|办公室|"
+                         r"报|网|电视台|大学|学院|医院)"), "passage", "org"),
+    AskedType("办理流程", re.compile(r"(哪些|什么|啥)(流程|程序|步骤|手续|材料)|怎么(申请|办理)|如何(申请|办理)"),
+              re.compile(r"流程|程序|步骤|手续|申请|提交|材料|审批|备案|办理")),
+    AskedType("数量", re.compile(rf"多少|(?<![哪好])几[{_MEASURES}]|有几"), re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
+]
+
+
+# A question that names the role (处长叫什么名字) wants that role's holder, not any named person.
+_ROLES = ("副区长", "书记", "区长", "市长", "县长", "镇长", "主任", "处长", "局长", "部长", "厅长", "司长", "董事长", "经理",
+          "院长", "记者", "教授", "负责人", "主持人", "发言人")
+
+
+def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
+    """多少名工作人员 wants "<number>名", 停电几天 wants "<number>天": a bare number is not enough."""
+    from .text_match import jieba_instance
+
+    words = [w for w in jieba_instance().cut(question_norm, HMM=False) if w.strip()]
+    measure = ""
+    for i, w in enumerate(words):
+        if w in ("多少", "几") and i + 1 < len(words) and words[i + 1] in _MEASURE_WORDS:
+            measure = words[i + 1]  # 多少人才 cuts as 多少|人才: no measure word, a bare count
+        elif w.startswith("几") and w[1:] in _MEASURE_WORDS:
+            measure = w[1:]
+        if measure:
+            break
+    if not measure or measure == "个":  # 个 is the catch-all classifier: 多少个 is answered by 82家
+        return count
+    pattern = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*{measure}")
+    return AskedType(count.name, count.asks, pattern, count.scope, count.group)
+
+
+def _role_specific(person: AskedType, question_norm: str) -> AskedType:
+    for role in _ROLES:
+        if role in question_norm:
+            pattern = re.compile(rf"{role}[:：\s]*[\u4e00-\u9fff]{{2,3}}|[\u4e00-\u9fff]{{2,3}}\s*{role}")
+            return AskedType(person.name, person.asks, pattern, person.scope, person.group)
+    return person
+
+
+def asked_types(question_norm: str) -> list[AskedType]:
+    """The answer kinds a (normalised) question asks for; a specific kind hides the generic 数量."""
+    found, groups = [], set()
+    for t in TYPES:
+        if t.asks.search(question_norm) and not (t.group and t.group in groups):
+            if t.name == "人名":
+                t = _role_specific(t, question_norm)
+            elif t.name == "数量":
+                t = _measure_specific(t, question_norm)
+            found.append(t)
+            groups.add(t.group)
+    if len(found) > 1:
+        found = [t for t in found if t.name != "数量"]
+    return found

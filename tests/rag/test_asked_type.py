@@ -1,0 +1,41 @@
+"""Answer kinds read off a question (pure text rules, no index needed)."""
+from rag.asked_type import asked_types
+from rag.text_match import normalise
+
+
+def _kinds(q):
+    return {t.name: t for t in asked_types(normalise(q))}
+
+
+def test_specific_kinds_hide_the_generic_count():
+    assert set(_kinds("该小区哪一年开工？")) == {"年份"}
+    assert set(_kinds("物业费每平方米多少钱？")) == {"金额", "每平方米单价"}
+    assert set(_kinds("居民需要出资多少？")) == {"金额"}
+    assert "数量" in _kinds("钟楼区改造了多少栋居民楼？")
+
+
+def test_count_wants_the_asked_measure_word():
+    kind = _kinds("改造时要停水几天？")["数量"]
+    assert kind.carries.search("停水时间不超过3天") and not kind.carries.search("涉及3个小区")
+    kind = _kinds("社区处有多少名工作人员？")["数量"]
+    assert kind.carries.search("共有12名") and not kind.carries.search("调研了93个市县")
+    # 多少个 is answered by any classifier (82家); 多少人才 is not a question about people
+    assert _kinds("有多少个助餐点？")["数量"].carries.search("助餐点82家")
+    assert _kinds("每年设置多少人才专项资金？")["数量"].carries.search("1000万元")
+
+
+def test_colloquial_hao_ji_is_not_a_count_question():
+    assert "数量" not in _kinds("装电梯是不是要挖好几次路？")
+
+
+def test_person_question_naming_a_role_wants_that_role():
+    kind = _kinds("社区建设处的处长叫什么名字？")["人名"]
+    assert kind.carries.search("处长 王某某") and not kind.carries.search("记者 韩雅丽")
+    assert _kinds("这篇文章的作者是谁？")["人名"].carries.search("记者 韩雅丽")
+
+
+def test_organisation_kinds():
+    assert _kinds("具体是哪家物业公司在管？")["公司"].carries.search("某某物业服务有限公司")
+    assert _kinds("报道摘自哪家报纸？")["报刊"].carries.search("摘自《中国建设报》")
+    assert "日期" in _kinds("条例从哪一天起施行？")
+    assert not _kinds("条例从哪一天起施行？")["日期"].carries.search("新华网北京4月13日电")  # a dateline

@@ -1,0 +1,18 @@
+"""Place names from the cpca gazetteer, on word boundaries."""
+from rag.places import forms, places_in
+
+
+def test_gazetteer_finds_cities_districts_and_short_forms():
+    assert places_in("上海静安区加装电梯每户补贴多少") == ["上海", "静安区"]
+    assert places_in("成都市武侯区老旧小区") == ["成都市", "武侯区"]
+    assert "台北" in places_in("明天台北会下雨吗")  # not 天台 (a county) across the word boundary
+
+
+def test_common_words_are_not_places():
+    for text in ["我家孩子明年中考", "钟楼区老城的老街区", "首钢园", "中山路", "和平年代"]:
+        assert set(places_in(text)) <= {"钟楼区"}, text
+
+
+def test_forms_link_short_and_full_names():
+    assert {"广州", "广州市"} <= forms("广州")
+    assert {"石景山", "石景山区"} <= forms("石景山区")
