@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from .asked_type import asked_types
 from .citation_check import match_form
 from .index_store import Snapshot
-from .refusal import entities, mentions
+from .places import entities, mentions
 from .script import match_script
 from .searcher import Hit
 from .text_match import normalise

@@ -7,11 +7,18 @@ that check from firing on ordinary words.
 from __future__ import annotations
 
 import csv
+import re
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-from .text_match import RESOURCES
+from .question_parse import QUESTION_CHARS, pos_words
+from .text_match import RESOURCES, normalise
+
+# Below county level the gazetteer stops; a named 街道 / 镇 / 村 / 小区 still counts as a place.
+_LOCAL_SUFFIX = re.compile(r"(街道|镇|乡|村|新村|花园|小区|社区)$")
+_GENERIC = {"小区", "社区", "老小区", "城中村", "新农村", "农村", "乡村", "我们小区", "本小区", "该小区", "每个小区"}
+_ORG_SUFFIX = re.compile(r"(局|委|厅|部|署|办|处|院|会|公司|集团|银行|大学|中心)$")  # jieba tags odd words `nt`
 
 # Longest first, so 自治州 is stripped before 州 would be.
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "新区", "地区", "林区",
@@ -75,3 +82,21 @@ def forms(name: str) -> set[str]:
             out.add(full[: -len(suffix)])
             break
     return out
+
+
+def entities(question: str) -> list[str]:
+    """Places (gazetteer), named local places (…街道, …小区) and organisations the question names."""
+    found = places_in(normalise(question))
+    for word, flag in pos_words(question):
+        if word in _GENERIC or QUESTION_CHARS & set(word) or any(word in f or f in word for f in found):
+            continue
+        local = _LOCAL_SUFFIX.search(word)
+        if (local and len(word) - len(local.group(0)) >= 2) or (flag == "nt" and _ORG_SUFFIX.search(word)):
+            found.append(word)
+    return found
+
+
+def mentions(hit, entity: str) -> bool:  # hit: rag.searcher.Hit
+    """Does the passage (with its title, headings and the document's region) name the entity?"""
+    where = normalise(" ".join([hit.chunk.search_text(), hit.doc.meta.region, hit.doc.title]))
+    return any(form in where for form in forms(entity))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..answer_service import AnswerService
-from ..citation_check import check_answer, numbers_supported, support
+from ..citation_check import numbers_supported, support
 from ..indexer import ingest
 from ..query_rewriter import rewrite_offline
 from ..searcher import Searcher

@@ -39,3 +39,17 @@ def test_organisation_kinds():
     assert _kinds("报道摘自哪家报纸？")["报刊"].carries.search("摘自《中国建设报》")
     assert "日期" in _kinds("条例从哪一天起施行？")
     assert not _kinds("条例从哪一天起施行？")["日期"].carries.search("新华网北京4月13日电")  # a dateline
+
+
+def test_time_questions_split_into_point_duration_and_frequency():
+    assert set(_kinds("二期什么时候启用？")) == {"时间"}
+    assert set(_kinds("从申请到竣工要多长时间？")) == {"时长"}
+    assert set(_kinds("物业账目多久公开一次？")) == {"频率"}
+    assert "时长" not in _kinds("我爸卧床好几年了，参保的人多不多？")  # 好几年 is not a question
+    assert _kinds("账目多久公开一次？")["频率"].carries.search("每季度公示一次")
+
+
+def test_street_questions_want_a_street_not_a_subdistrict():
+    kind = _kinds("景贤小镇坐落在哪条街上？")["街路"]
+    assert kind.carries.search("位于模式口大街") and not kind.carries.search("鲁谷街道社区")
+    assert set(_kinds("去哪儿报名？")) == {"地点"}

@@ -2,7 +2,8 @@
 resident's situation words do not make an answerable question look unanswerable."""
 import pytest
 
-from rag.refusal import assess, focus_clauses
+from rag.question_parse import focus_clauses
+from rag.refusal import assess
 
 
 @pytest.fixture(scope="module")

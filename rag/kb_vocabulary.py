@@ -1,0 +1,72 @@
+"""What the knowledge base says nothing about: question words it never uses, everyday topics
+it never mentions. An answer cannot come from documents that lack the asked-about word."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .index_store import Snapshot
+from .question_parse import QUESTION_CHARS, focus_clauses, new_word_runs, pos_words
+from .text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
+
+_CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
+
+
+@lru_cache(maxsize=1)
+def answer_type_words() -> frozenset[str]:
+    words = set()
+    for line in (RESOURCES / "answer_type_words.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def off_topic_words() -> tuple[str, ...]:
+    lines = (RESOURCES / "off_topic_words.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+_KB_TEXT: dict[str, str] = {}
+
+
+def kb_text(snap: Snapshot) -> str:
+    """All indexed text in matching form (for substring tests), cached per index version."""
+    if snap.version not in _KB_TEXT:
+        _KB_TEXT.clear()
+        _KB_TEXT[snap.version] = "\n".join(normalise(c.search_text()) for c in snap.chunks)
+    return _KB_TEXT[snap.version]
+
+
+def off_topic(question: str, snap: Snapshot) -> list[str]:
+    """Everyday topics (天气, 好吃, 股票…) the question asks about and the documents never mention."""
+    words = set(jieba_instance().cut(normalise(focus_clauses(question)), HMM=False))  # 合作文件 holds no 作文
+    text = kb_text(snap)
+    return [w for w in off_topic_words() if w in words and w not in text]
+
+
+def known(term: str, snap: Snapshot) -> bool:
+    """Is the word, one of its parts, or a synonym anywhere in the knowledge base?"""
+    postings = snap.bm25.postings
+    parts = [term, *tokenize(term)]
+    return any(p in postings for p in parts) or any(s in postings for p in parts for s in synonyms_of(p))
+
+
+def absent_terms(question: str, snap: Snapshot) -> list[str]:
+    """Content words (two characters or more) of the question that the knowledge base never uses.
+    Reduplicated verbs (问问, 看看) are colloquial, not content."""
+    skip = answer_type_words()
+    out = []
+    known_tokens = [t for t in tokenize(question) if t in snap.bm25.postings]
+    for word, flag in pos_words(focus_clauses(question)):
+        if any(word in t or t in word for t in known_tokens if len(t) >= 2):
+            continue  # PM2.5: jieba's POS cut says `pm2`, the tokenizer's `pm2.5` is in the KB
+        content = flag in _CONTENT_FLAGS or (flag == "ns" and len(word) >= 3)  # 珠穆朗玛峰; not 中考 (tagged ns)
+        if not content or word in STOPWORDS or word in skip or word in out:
+            continue
+        if QUESTION_CHARS & set(word) or (len(word) == 2 and word[0] == word[1]):
+            continue
+        if len(word) >= 2 and not known(word, snap):
+            out.append(word)
+    text = kb_text(snap)
+    out += [run for run in new_word_runs(focus_clauses(question)) if run not in text and run not in out]
+    return out

@@ -1,0 +1,47 @@
+"""Reading a question: its words with parts of speech, the clauses that do the asking, and the
+character runs jieba could not place in its dictionary (likely new words)."""
+from __future__ import annotations
+
+import re
+
+from .text_match import STOPWORDS, jieba_instance, normalise
+
+QUESTION_CHARS = set("哪什几多谁怎啥么")
+_RUN_SKIP = ("r", "p", "u", "d", "c", "y", "m", "q", "f", "z", "e", "o", "x")  # POS prefixes that end a new-word run
+
+
+def pos_words(question: str) -> list[tuple[str, str]]:
+    import jieba.posseg as pseg
+
+    jieba_instance()
+    # No HMM: unknown-word guessing glues colloquial runs into fake nouns (开工前会不会 → 前会).
+    return [(w, f) for w, f in pseg.cut(normalise(question), HMM=False)]
+
+
+ASKING = re.compile(r"吗|么|什么|多少|(?<!好)几|哪|谁|怎|如何|是否|能否|可以|啥|咋|呢|([\u4e00-\u9fff])[不没]\1")
+
+
+def focus_clauses(question: str) -> str:
+    """The clauses that do the asking. "我开电动车的，…能装上充电桩吗？" asks about 充电桩;
+    电动车 is the asker's situation, and its absence from the documents proves nothing."""
+    clauses = [c for c in re.split(r"[，,。；;！!？?]", question) if c.strip()]
+    asking = [c for c in clauses if ASKING.search(c)]
+    return "，".join(asking or clauses[-1:])
+
+
+def new_word_runs(clause: str) -> list[str]:
+    """Words jieba's dictionary does not know come out as runs of single characters (卤|煮|店,
+    优|格). A run with a noun in it is a candidate content word."""
+    runs, run = [], []
+    for word, flag in pos_words(clause) + [("", "x")]:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and not flag.startswith(_RUN_SKIP) and word not in STOPWORDS:
+            run.append((word, flag))
+            continue
+        while run and not run[-1][1].startswith("n"):
+            run.pop()  # a new noun ends in a noun character (卤煮店); 人来, 弄成小 are phrases
+        while run and not run[0][1].startswith("n"):
+            run.pop(0)  # and starts in one (做|优|格 → 优格)
+        if len(run) >= 2:
+            runs.append("".join(w for w, _ in run))
+        run = []
+    return runs
