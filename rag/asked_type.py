@@ -16,6 +16,16 @@ _MEASURES = "个项部台家处栋幢户条座名人批次倍位所类种片份�
 _MEASURE_WORDS = ["平方米", "平米", "公里", "千米", "米", "小时", "分钟", "人次", "家次", "万元", "亿元", "元", *_MEASURES]
 
 
+def has_person_name(text_norm: str) -> bool:
+    """A personal name as jieba tags it (nr); news and encyclopaedia text names people without titles."""
+    import jieba.posseg as pseg
+
+    from .text_match import jieba_instance
+
+    jieba_instance()
+    return any(flag in ("nr", "nrfg", "nrt") and len(word) >= 2 for word, flag in pseg.cut(text_norm))
+
+
 @dataclass(frozen=True)
 class AskedType:
     name: str  # shown to users: 资料中没有找到相关的<name>
@@ -25,18 +35,24 @@ class AskedType:
     # "passage": names often stand apart, in a byline or a list (记者 韩雅丽, 院长 高军).
     scope: str = "sentence"
     group: str = ""  # of several matching types in one group only the first (most specific) counts
+    any_person: bool = False  # a tagged personal name also carries the answer (who-questions naming no role)
+
+    def held_by(self, text_norm: str) -> bool:
+        return bool(self.carries.search(text_norm)) or (self.any_person and has_person_name(text_norm))
 
 
 TYPES = [
-    AskedType("金额", re.compile(r"多少钱|几块钱|多少(万|亿)?元|费用|价格|票价|收费|多少资金|投入多少|多少投资|补贴多少|"
-                                r"多少补贴|补助多少|多少补助|补偿多少|多少补偿|出资|经费多少|多少经费"),
+    AskedType("金额", re.compile(r"多少钱|几块钱|多少(万|亿)?元|费用|价格|票价|收费|出资|投入多少|"
+                                r"多少[\u4e00-\u9fff]{0,4}(补贴|补助|补偿|资金|经费|投资|奖励|奖金)|"
+                                r"(补贴|补助|补偿|资金|经费|投资|奖金)(是|有|给|能拿)?多少"),
               re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿|千)?元")),
     AskedType("每平方米单价", re.compile(r"每平方米|每平米|每㎡"),
               re.compile(r"元\s*/\s*(平方米|平米|㎡|m2)|元每平方?米|每平方?米[^。，；]{0,8}\d[\d.]*\s*(万|千)?元")),
     AskedType("比例", re.compile(r"比例|百分之几|占比|百分比|几成|率是多少|率为多少|率有多少|率各是多少"),
               re.compile(rf"\d+(\.\d+)?\s*%|百分之|[\d{_N}]+成|[\d{_N}]+分之")),
     AskedType("楼层", re.compile(r"几楼|几层|哪层|多少层"), re.compile(rf"[\d{_N}]+\s*(层|楼)")),
-    AskedType("日期", re.compile(r"哪一天|哪天|几号|几月几日|具体日期|什么日子"), re.compile(rf"[\d{_N}]+\s*[日号](?!电)")),  # a news dateline (4月13日电) dates the report, not the fact
+    # not a news dateline (4月13日电): it dates the report, not the fact asked about
+    AskedType("日期", re.compile(r"哪一天|哪天|几号|几月几日|具体日期|什么日子"), re.compile(rf"[\d{_N}]+\s*[日号](?!电)")),
     AskedType("时刻", re.compile(r"几点|什么时间段|几时几分"), re.compile(rf"\d{{1,2}}\s*[点时:：]|[{_N}]+点")),
     AskedType("频率", re.compile(r"多久.{0,4}一次|每隔多久|多长时间.{0,3}一次|几年一次|几个月一次|一年几次|每年几次"),
               re.compile(rf"每\s*[\d{_N}]*\s*个?\s*(天|日|周|星期|月|季度|年|半年)|[\d{_N}]+\s*个?\s*(天|周|月|季度|年)\s*一次|"
@@ -51,9 +67,11 @@ TYPES = [
               re.compile(r"(书记|区长|市长|县长|镇长|主任|处长|局长|部长|厅长|司长|经理|董事长|院长|记者|专家|教授|研究员|"
                          r"负责人|主持人|发言人|委员|通讯员|编辑)[:：\s]*[\u4e00-\u9fff]{2,3}|"
                          r"[\u4e00-\u9fff]{2,3}\s*(书记|区长|副区长|主任|处长|局长|部长|记者|教授|同志|先生|女士)"),
-              "passage"),
+              "passage", any_person=True),
     AskedType("公司", re.compile(r"(哪家|哪个|什么|哪些)(物业|施工|建设|设计|监理)?(公司|企业)|哪家物业|"
                                 r"(哪家|哪个|什么)(施工|建设|设计|监理)单位"), re.compile(r"公司|集团|企业"),
+              "passage", "org"),
+    AskedType("工厂", re.compile(r"(哪家|哪个|什么|哪座)(工厂|厂)"), re.compile(r"[\u4e00-\u9fff]{2,}厂"),
               "passage", "org"),
     AskedType("报刊", re.compile(r"(哪家|哪个|什么|哪份)(报纸|报刊|报|媒体|杂志|网站)"),
               re.compile(r"[\u4e00-\u9fff]{2,}(报|网|杂志|电视台|日报|晚报)"), "passage", "org"),
@@ -67,8 +85,10 @@ TYPES = [
     AskedType("条件", re.compile(r"(什么|啥|哪些)(样的)?(条件|资格)|条件是什么|要求是什么|怎样才能|才能(评上|申请|享受)|符合什么"),
               re.compile(r"条件|要求|资格|须|应当|满足|具备|符合|年满|不低于|不超过|以上|以下")),
     AskedType("街路", re.compile(r"哪条(街|路|大街|胡同|巷)|什么(街|路)上"),
-              re.compile(r"[\u4e00-\u9fff]{1,8}(路|大街|街(?!道|区)|巷|胡同)"), group="place"),
-    AskedType("地点", re.compile(r"在哪里|在哪儿|在哪|什么地方|哪个位置|位于哪|坐落在哪|去哪"),
+              re.compile(r"[\u4e00-\u9fff]{1,8}((?<![道思线铁公马出网电水])路|大街|街(?!道|区)|巷|胡同)"), group="place"),
+    # 在哪一年 asks for a year, 体现在哪 for an aspect: neither is a place
+    AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(在哪里|在哪儿|在哪(?![一个些位年天种方]))|"
+                                r"什么地方|哪个位置|位于哪|坐落在哪|去哪"),
               re.compile(r"位于|坐落|地处|[\u4e00-\u9fff]{2,8}(路|街|大街|巷|胡同|街道|社区|小区|村|镇|区|园|号|大厦|中心)"),
               group="place"),
     AskedType("数量", re.compile(rf"多少|(?<![哪好])几[{_MEASURES}]|有几"), re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
@@ -103,7 +123,7 @@ def _role_specific(person: AskedType, question_norm: str) -> AskedType:
     for role in _ROLES:
         if role in question_norm:
             pattern = re.compile(rf"{role}[:：\s]*[\u4e00-\u9fff]{{2,3}}|[\u4e00-\u9fff]{{2,3}}\s*{role}")
-            return AskedType(person.name, person.asks, pattern, person.scope, person.group)
+            return AskedType(person.name, person.asks, pattern, person.scope, person.group)  # that role, not anyone
     return person
 
 

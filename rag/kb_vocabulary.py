@@ -9,6 +9,8 @@ from .question_parse import QUESTION_CHARS, focus_clauses, new_word_runs, pos_wo
 from .text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
 
 _CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
+_WH_DETERMINERS = {"什么", "哪个", "哪些", "哪一", "哪一个", "哪", "何", "多少", "几", "啥", "哪种", "哪家", "哪位", "什么样",
+                   "哪几", "哪几个", "怎样", "怎么样"}
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +59,12 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
     skip = answer_type_words()
     out = []
     known_tokens = [t for t in tokenize(question) if t in snap.bm25.postings]
-    for word, flag in pos_words(focus_clauses(question)):
+    words = pos_words(focus_clauses(question))
+    for i, (word, flag) in enumerate(words):
+        before = [w for w, _ in words[max(0, i - 2):i]]
+        if (before and before[-1] in _WH_DETERMINERS) or (len(before) == 2 and before[0] in _WH_DETERMINERS
+                                                          and before[1] in ("一", "个", "种", "类", "位", "家")):
+            continue  # 哪个朝代, 什么寓意: the noun after the question word names the kind of answer
         if any(word in t or t in word for t in known_tokens if len(t) >= 2):
             continue  # PM2.5: jieba's POS cut says `pm2`, the tokenizer's `pm2.5` is in the KB
         content = flag in _CONTENT_FLAGS or (flag == "ns" and len(word) >= 3)  # 珠穆朗玛峰; not 中考 (tagged ns)

@@ -54,7 +54,7 @@ class OfflineAnswerer:
                 s_norm = normalise(sentence)
                 lex = sum(w for t, w in weights.items() if t in s_norm) / total
                 # it holds the kind of answer asked for: a year, an amount, a name, a size
-                holds = any(k.carries.search(s_norm) for k in kinds) or (wants_size and _HAS_NUMBER.search(s_norm)) \
+                holds = any(k.held_by(s_norm) for k in kinds) or (wants_size and _HAS_NUMBER.search(s_norm)) \
                     or (wants_time and _HAS_TIME.search(s_norm))
                 bonus = 0.2 if holds else 0.0
                 out.append((lex + bonus + prior, i, sentence))

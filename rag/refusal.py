@@ -4,20 +4,19 @@ Checks, in order; the first that fails refuses (script-normalised throughout):
 
 1. `no_hits`   nothing was retrieved.
 2. `task`      not a question but a job for a general assistant (写一首诗, 翻译…).
-3. `off_topic` an everyday topic the documents never mention (天气, 好吃, 股票: resources/off_topic_words.txt).
-4. `entity`    a place (cpca gazetteer, rag/places.py), named 街道/小区 or organisation the question names is in no retrieved passage
-               (a question about 上海静安区 is not answered by passages about 石景山).
+3. `off_topic` an everyday topic the documents never mention (天气, 好吃: resources/off_topic_words.txt).
+4. `entity`    a place (cpca gazetteer, rag/places.py), a named 街道 / 小区 or an organisation
+               that is in no retrieved passage (上海静安区 is not answered by passages about 石景山).
 5. `absent`    a content word the question asks about occurs nowhere in the knowledge base,
-               not even as a synonym or a part (门票, 公积金, 股票): the documents cannot say.
-               Only the asking clauses count (rag/question_parse.py): in "我开电动车的，…能装
-               充电桩吗" 电动车 is the asker's situation. Words that only name the *kind* of answer (名字, 时间, 办法) are exempt; they
-               live in resources/answer_type_words.txt.
+               not even as a synonym or a part (门票, 公积金): the documents cannot say. Only the
+               asking clauses count (rag/question_parse.py): in "我开电动车的，…能装充电桩吗"
+               电动车 is the asker's situation. Words that only name the *kind* of answer
+               (名字, 时间, 办法) are exempt: resources/answer_type_words.txt.
 6. `type`      the question asks for an answer of a particular kind (a year, a date, money, a
-               ratio, a person, an organisation, a count: rag/asked_type.py) and no retrieved
+               person, a street, a duration, a count: rag/asked_type.py) and no retrieved
                sentence about its subject carries one.
-7. `weak`      evidence strength: the idf-weighted share of the question's words that the KB
-               knows, found together in one of the top passages, is below `answer.refuse_below`
-               (calibrated with `python eval/calibrate_refusal.py`).
+7. `weak`      the idf-weighted share of the question's KB-known words found together in one of
+               the top passages is below `answer.refuse_below` (eval/calibrate_refusal.py).
 """
 from __future__ import annotations
 
@@ -69,7 +68,7 @@ def _covered(weights: dict[str, float], tokens: set[str]) -> float:
 def coverage(question: str, hits: list[Hit], snap: Snapshot, depth: int = 3) -> float:
     """Best share (idf-weighted) of the question's KB-known words found in one of the top passages."""
     weights = _weights(question, snap)
-    return max((_covered(weights, set(tokenize(h.chunk.search_text()))) for h in hits[:depth]), default=0.0)
+    return max((_covered(weights, h.tokens) for h in hits[:depth]), default=0.0)
 
 
 # Requests for general-assistant work; a policy Q&A answers questions about its documents.
@@ -85,14 +84,13 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
     and most of the question's words: a figure next to the subject, not anywhere in the passage."""
     for hit in hits[:depth]:
         if kind.scope == "passage":
-            text = normalise(hit.chunk.search_text())
-            if kind.carries.search(text) and _covered(weights, set(tokenize(text))) >= min_share:
+            if _covered(weights, hit.tokens) >= min_share and kind.held_by(normalise(hit.chunk.search_text())):
                 return True
             continue
         sentences = [normalise(m.group(0)) for m in _SENTENCE.finditer(hit.chunk.text)]
         head = " ".join([hit.chunk.title, *hit.chunk.heading_path])
         for i, sentence in enumerate(sentences):
-            if not kind.carries.search(sentence):
+            if not kind.held_by(sentence):
                 continue
             window = head + "".join(sentences[max(0, i - 1):i + 2])
             if _covered(weights, set(tokenize(window))) >= min_share:
@@ -100,13 +98,13 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
     return False
 
 
-TYPE_SHARE = 0.5  # the sentence carrying the asked kind of answer must hold half the question's (idf) weight
+TYPE_SHARE = 0.45  # the sentence carrying the asked kind of answer must hold half the question's (idf) weight
 
 
 def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE) -> Evidence:
     """Run the checks in order; the first failure refuses with a reason a user can read."""
     weights = _weights(question, snap)
-    cov = max((_covered(weights, set(tokenize(h.chunk.search_text()))) for h in hits[:3]), default=0.0)
+    cov = max((_covered(weights, h.tokens) for h in hits[:3]), default=0.0)
     ev = Evidence(cov)
     if not hits:
         ev.refuse, ev.kind, ev.reason = True, "no_hits", "no passage retrieved"

@@ -29,6 +29,7 @@ class Hit:
     bm25: float = 0.0  # raw leg scores, for refusal calibration and debugging
     cosine: float = 0.0
     coverage: float = 0.0  # share of the query's content terms found in the passage
+    tokens: frozenset[str] = frozenset()  # the chunk's stored BM25 tokens (title and headings included)
 
     def to_dict(self) -> dict:
         c, m = self.chunk, self.doc.meta
@@ -141,12 +142,13 @@ class Searcher:
                 continue
             if predicate is not None and not predicate(chunk):
                 continue
-            toks = set(snap.tokens[row])
+            toks = frozenset(snap.tokens[row])
             coverage = sum(1 for t in terms if t in toks) / len(terms) if terms else 0.0
             cosine = cos_of.get(row)
             if cosine is None and mode != "bm25":
                 cosine = 0.0
-            hits.append(Hit(len(hits) + 1, float(score), chunk, doc, bm25_of.get(row, 0.0), cosine or 0.0, coverage))
+            hits.append(Hit(len(hits) + 1, float(score), chunk, doc, bm25_of.get(row, 0.0), cosine or 0.0, coverage,
+                            toks))
             if len(hits) >= k:
                 break
         t3 = time.perf_counter()

@@ -66,7 +66,9 @@ class AnswerSettings(BaseModel):
     backend: Literal["offline", "openai"] = Field("offline", description="Answer generator: the embedded extractive answerer or an OpenAI-compatible chat server.")
     max_chars: int = Field(200, ge=40, description="Target length of an offline answer in characters.")
     max_sentences: int = Field(3, ge=1, description="Most sentences the offline answerer quotes.")
-    refuse_below: float = Field(0.20, ge=0, le=1, description="The `weak` refusal check: refuse when the best passage holds less than this idf-weighted share of the question's known words (calibrate with eval/calibrate_refusal.py).")
+    refuse_below: float = Field(
+        0.20, ge=0, le=1, description="The `weak` refusal check: refuse when the best passage holds less than this "
+        "idf-weighted share of the question's known words (calibrate with eval/calibrate_refusal.py).")
     context_tokens: int = Field(3000, ge=256, description="Token budget for passages placed in an LLM prompt.")
 
 

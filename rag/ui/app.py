@@ -25,6 +25,10 @@ EXAMPLES = [
 STATUS_PREFIX = "⏳ "
 
 
+# Refusal checks whose reason is written for residents (资料中没有提到：门票); others are diagnostics.
+EXPLAINED_REFUSALS = {"entity", "absent", "off_topic", "type"}
+
+
 def _settings_for(base: Settings, backend: str, llm_url: str, llm_model: str) -> Settings:
     """Per-session settings: a copy, so one user's choices never change another's."""
     s = base.model_copy(deep=True)
@@ -88,6 +92,8 @@ def build_app(settings: Settings, index_dir: Path | None = None) -> gr.Blocks:
             yield chat, "", asked, ""
             return
         text = answer_html(final.answer)
+        if final.refused and final.refusal_kind in EXPLAINED_REFUSALS:  # say what the documents lack
+            text += f"<br><small>{html.escape(final.refusal_reason)}</small>"
         if final.refused and final.related:
             text += "<br><small>下面是可能相关的段落，供参考。</small>"
         chat[-1] = {"role": "assistant", "content": text}

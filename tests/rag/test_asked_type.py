@@ -19,9 +19,10 @@ def test_count_wants_the_asked_measure_word():
     assert kind.carries.search("停水时间不超过3天") and not kind.carries.search("涉及3个小区")
     kind = _kinds("社区处有多少名工作人员？")["数量"]
     assert kind.carries.search("共有12名") and not kind.carries.search("调研了93个市县")
-    # 多少个 is answered by any classifier (82家); 多少人才 is not a question about people
+    # 多少个 is answered by any classifier (82家); 多少人才专项资金 asks for money, not people
     assert _kinds("有多少个助餐点？")["数量"].carries.search("助餐点82家")
-    assert _kinds("每年设置多少人才专项资金？")["数量"].carries.search("1000万元")
+    assert set(_kinds("每年设置多少人才专项资金？")) == {"金额"}
+    assert _kinds("每年设置多少人才专项资金？")["金额"].carries.search("每年1000万元")
 
 
 def test_colloquial_hao_ji_is_not_a_count_question():
@@ -53,3 +54,10 @@ def test_street_questions_want_a_street_not_a_subdistrict():
     kind = _kinds("景贤小镇坐落在哪条街上？")["街路"]
     assert kind.carries.search("位于模式口大街") and not kind.carries.search("鲁谷街道社区")
     assert set(_kinds("去哪儿报名？")) == {"地点"}
+    assert "地点" not in _kinds("莫扎伊斯克在哪一年见于史书？") and "地点" not in _kinds("重要性体现在哪里？")
+    assert not _kinds("北辛安安置房建在哪条路上？")["街路"].carries.search("推进道路建设，理清思路")
+
+
+def test_who_without_a_role_accepts_any_tagged_name():
+    kind = _kinds("前赵的建立者是谁？")["人名"]
+    assert kind.held_by("前赵由刘渊建立") and not kind.held_by("前赵建立于三零四年")

@@ -45,3 +45,11 @@ def test_answerable_questions_pass_every_check(check, question):
     ev = check(question)
     assert not ev.refuse, ev.reason
     assert ev.coverage > 0.3
+
+
+def test_noun_after_a_question_word_names_the_answer_kind_not_a_missing_fact(searcher):
+    from rag.kb_vocabulary import absent_terms
+
+    snap = searcher.snapshot()
+    assert "门票" in absent_terms("模式口的门票多少钱？", snap)  # the thing asked about
+    assert absent_terms("模式口在哪一朝代最繁华？", snap) == []  # 朝代: what kind of answer is wanted
