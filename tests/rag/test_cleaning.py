@@ -54,3 +54,17 @@ def test_repeated_title_lines_collapse():
     text, report = clean_text("石景山区打造老旧小区改造新样本的新闻稿\n石景山区打造老旧小区改造新样本的新闻稿-新华网\n正文。\n主持人\n主持人")
     assert text.count("石景山区打造老旧小区改造新样本的新闻稿") == 1
     assert text.count("主持人") == 2  # short labels legitimately repeat
+
+
+def test_prose_that_mentions_footer_or_casino_words_is_kept():
+    # A news paragraph about Macau or business licences is content (CMRC/DRCD paragraphs were lost to this once);
+    # a short footer line with the same words is not, and a spam phrase inside prose is cut out, not the paragraph.
+    story = "澳门特别行政区政府近日宣布，凡申领营业执照的小微企业均可获得一次性补贴，首批共有三百余家企业受惠，相关措施自下月起实施。"
+    spam_in_prose = ("老旧小区改造是重大民生工程和发展工程，金沙集团APP最新版下载，要坚持居民自愿、政府引导，"
+                     "统筹推进水电气热等管线改造工作。")
+    raw = "\n".join([story, "版权所有 © 某某网 营业执照", spam_in_prose])
+    text, report = clean_text(raw)
+    assert story in text
+    assert "版权所有" not in text
+    assert "金沙集团" not in text and "要坚持居民自愿、政府引导" in text
+    assert len(report.spam_lines) == 1

@@ -124,3 +124,27 @@ def test_missing_index_says_how_to_build_it(tmp_path):
 def test_chunker_fingerprint_is_recorded():
     s = make_settings(DOCS)
     assert indexer.chunker_fingerprint(s)["chunk_tokens"] == s.chunking.chunk_tokens
+
+
+def test_passages_are_embedded_in_the_queries_matching_form(seed_index, seed_settings):
+    # Queries are embedded after t2s + NFKC + lower case; so must passages, or a Traditional document
+    # and a Simplified question never meet in one script.
+    import numpy as np
+
+    from embeddings import get_embedder
+    from rag.text_match import normalise
+
+    snap = Searcher(seed_settings, seed_index).snapshot()
+    row = next(i for i, c in enumerate(snap.chunks) if c.doc_id.startswith("002"))  # a Traditional document
+    text = snap.chunks[row].search_text()
+    assert normalise(text) != text
+    emb = get_embedder(seed_settings.embedding)
+    assert np.allclose(snap.vectors[row], emb.embed_passages([normalise(text)])[0], atol=1e-4)
+
+
+def test_tokenizer_change_forces_rebuild(monkeypatch):
+    from rag import text_match
+
+    before = indexer.chunker_fingerprint(make_settings(DOCS))["tokenizer"]
+    monkeypatch.setattr(text_match, "STOPWORDS", text_match.STOPWORDS | {"城市"})
+    assert indexer.chunker_fingerprint(make_settings(DOCS))["tokenizer"] != before
