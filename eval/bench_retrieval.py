@@ -55,7 +55,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import argparse
 import datetime as _dt
 import json
-import math
 import platform
 import re
 import shlex
@@ -68,6 +67,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from rag.evaluation.metrics import percentile  # noqa: E402
+from rag.evaluation.public_bench import CACHE, materialise  # noqa: E402  (one bench cache for both)
 from rag.fusion import rrf, weighted_scores  # noqa: E402
 from rag.indexer import ingest  # noqa: E402
 from rag.searcher import Searcher  # noqa: E402
@@ -80,7 +81,6 @@ PUBLIC = {
 }
 ALL_DATASETS = ["seed", "cmrc", "drcd"]
 MODES = ["bm25", "dense", "hybrid"]
-CACHE = ROOT / ".cache" / "bench"
 SEED_FILE = ROOT / "eval" / "questions.jsonl"
 SEED_DOCS = ROOT / "docs"
 RESULTS = ROOT / "eval" / "results"
@@ -112,21 +112,6 @@ def load_squad(path: Path) -> tuple[dict[str, str], list[Query]]:
             for qa in para["qas"]:
                 questions.append(Query(str(qa.get("id", len(questions))), qa["question"], "public", [(pid, None, None)]))
     return paragraphs, questions
-
-
-def materialise(name: str, paragraphs: dict[str, str]) -> Path:
-    """Write each paragraph as .cache/bench/<name>/docs/<id>.txt (rewritten only when different)."""
-    docs = CACHE / name / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    for pid, text in paragraphs.items():
-        f = docs / f"{pid}.txt"
-        if not f.exists() or f.read_text(encoding="utf-8") != text:
-            f.write_text(text, encoding="utf-8")
-    keep = {f"{pid}.txt" for pid in paragraphs}
-    for f in docs.glob("*.txt"):  # a stale file would become an extra (distractor) document
-        if f.name not in keep:
-            f.unlink()
-    return docs
 
 
 def seed_query_text(d: dict) -> str:
@@ -161,13 +146,6 @@ def is_relevant(chunk, gold: list[tuple[str, int | None, int | None]]) -> bool:
 
 
 # --------------------------------------------------------------------------- metrics
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    v = sorted(values)
-    idx = (len(v) - 1) * q
-    lo, hi = math.floor(idx), math.ceil(idx)
-    return v[lo] + (v[hi] - v[lo]) * (idx - lo)
 
 
 def rank_metrics(flag_lists: list[list[bool]]) -> dict:

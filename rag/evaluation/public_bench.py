@@ -49,13 +49,17 @@ def load_squad(path: Path) -> tuple[dict[str, str], list[QA]]:
 
 
 def materialise(name: str, paragraphs: dict[str, str]) -> Path:
-    """Write each paragraph as docs/<id>.txt under the bench cache (once)."""
+    """Write each paragraph as .cache/bench/<name>/docs/<id>.txt (rewritten only when different)."""
     docs = CACHE / name / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     for pid, text in paragraphs.items():
         f = docs / f"{pid}.txt"
         if not f.exists() or f.read_text(encoding="utf-8") != text:
             f.write_text(text, encoding="utf-8")
+    keep = {f"{pid}.txt" for pid in paragraphs}
+    for f in docs.glob("*.txt"):  # a stale file would become an extra (distractor) document
+        if f.name not in keep:
+            f.unlink()
     return docs
 
 
