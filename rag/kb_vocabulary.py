@@ -59,7 +59,8 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
     skip = answer_type_words()
     out = []
     known_tokens = [t for t in tokenize(question) if t in snap.bm25.postings]
-    words = pos_words(focus_clauses(question))
+    focus = focus_clauses(question)
+    words = pos_words(focus)
     for i, (word, flag) in enumerate(words):
         before = [w for w, _ in words[max(0, i - 2):i]]
         if (before and before[-1] in _WH_DETERMINERS) or (len(before) == 2 and before[0] in _WH_DETERMINERS
@@ -75,5 +76,5 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
         if len(word) >= 2 and not known(word, snap):
             out.append(word)
     text = kb_text(snap)
-    out += [run for run in new_word_runs(focus_clauses(question)) if run not in text and run not in out]
+    out += [run for run in new_word_runs(focus) if run not in text and run not in out]
     return out

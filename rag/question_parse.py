@@ -31,7 +31,7 @@ def focus_clauses(question: str) -> str:
 
 def new_word_runs(clause: str) -> list[str]:
     """Words jieba's dictionary does not know come out as runs of single characters (卤|煮|店,
-    优|格). A run with a noun in it is a candidate content word."""
+    优|格). A run that starts and ends in a noun character is a candidate content word."""
     runs, run = [], []
     for word, flag in pos_words(clause) + [("", "x")]:
         if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and not flag.startswith(_RUN_SKIP) and word not in STOPWORDS:

@@ -65,12 +65,6 @@ def _covered(weights: dict[str, float], tokens: set[str]) -> float:
     return got / total
 
 
-def coverage(question: str, hits: list[Hit], snap: Snapshot, depth: int = 3) -> float:
-    """Best share (idf-weighted) of the question's KB-known words found in one of the top passages."""
-    weights = _weights(question, snap)
-    return max((_covered(weights, h.tokens) for h in hits[:depth]), default=0.0)
-
-
 # Requests for general-assistant work; a policy Q&A answers questions about its documents.
 TASK_REQUEST = re.compile(r"^(请|请你|帮我|给我|麻烦)?\s*(写|作|编|创作|生成)(一|个|首|篇|段|份|几)|翻译|译成|讲个笑话")
 
@@ -98,13 +92,13 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
     return False
 
 
-TYPE_SHARE = 0.45  # the sentence carrying the asked kind of answer must hold half the question's (idf) weight
+TYPE_SHARE = 0.45  # share of the question's (idf) weight the sentence carrying the asked kind of answer must hold
 
 
 def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE) -> Evidence:
     """Run the checks in order; the first failure refuses with a reason a user can read."""
     weights = _weights(question, snap)
-    cov = max((_covered(weights, h.tokens) for h in hits[:3]), default=0.0)
+    cov = max((_covered(weights, h.tokens) for h in hits[:3]), default=0.0)  # best of the top 3 passages
     ev = Evidence(cov)
     if not hits:
         ev.refuse, ev.kind, ev.reason = True, "no_hits", "no passage retrieved"

@@ -32,6 +32,7 @@ class QA:
     question: str
     paragraph_id: str
     answers: list[str]
+    qid: str = ""  # the dataset's own question id
 
 
 def load_squad(path: Path) -> tuple[dict[str, str], list[QA]]:
@@ -44,7 +45,8 @@ def load_squad(path: Path) -> tuple[dict[str, str], list[QA]]:
             pid = f"p{len(paragraphs) + 1:05d}"
             paragraphs[pid] = para["context"]
             for qa in para["qas"]:
-                questions.append(QA(qa["question"], pid, [a["text"] for a in qa.get("answers", [])]))
+                questions.append(QA(qa["question"], pid, [a["text"] for a in qa.get("answers", [])],
+                                    str(qa.get("id", len(questions)))))
     return paragraphs, questions
 
 
