@@ -1,0 +1,1 @@
+"""Answering: follow-up rewriting, the offline and LLM answerers, citation checks, prompts."""

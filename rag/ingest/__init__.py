@@ -1,0 +1,1 @@
+"""Ingest: read files, clean them, attach metadata, chunk, and write index versions."""

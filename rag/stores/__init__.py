@@ -1,0 +1,1 @@
+"""Stores: where an index version lives on disk (arrays, token lists, documents); no retrieval logic."""

@@ -1,0 +1,1 @@
+"""Text: script conversion, normalisation and tokenisation that ingest and retrieval share."""
