@@ -1,4 +1,4 @@
-"""Refusal calibration: which check (rag/refusal.py) decides each question, and what each
+"""Refusal calibration: which check (rag/evidence/refusal.py) decides each question, and what each
 `answer.refuse_below` would give on one or more question sets.
 
     python eval/calibrate_refusal.py [--set eval/questions.jsonl --set eval/questions_holdout.jsonl]
@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from rag.evaluation.runner import load_questions  # noqa: E402
-from rag.query_rewriter import needs_rewrite, rewrite_offline  # noqa: E402
-from rag.refusal import assess  # noqa: E402
-from rag.searcher import Searcher  # noqa: E402
+from rag.answering.query_rewriter import needs_rewrite, rewrite_offline  # noqa: E402
+from rag.evidence.refusal import assess  # noqa: E402
+from rag.retrieval.searcher import Searcher  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 
 

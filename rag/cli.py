@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from .index_store import IndexProblem
-from .settings import get_settings
+from rag.settings import get_settings
+from rag.stores.index_store import IndexProblem
 
 
 def _read_questions(path: Path) -> list[dict]:
@@ -36,7 +36,7 @@ def _queries(args) -> list[dict]:
 
 
 def cmd_ingest(args) -> int:
-    from .indexer import ingest
+    from rag.ingest.indexer import ingest
 
     settings = get_settings()
     paths = [Path(p) for p in args.paths] or [settings.paths.docs_dir]
@@ -51,7 +51,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from .searcher import Searcher
+    from rag.retrieval.searcher import Searcher
 
     searcher = Searcher(get_settings(), args.index)
     for item in _queries(args):
@@ -71,7 +71,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from .answer_service import AnswerService
+    from rag.answering.answer_service import AnswerService
 
     service = AnswerService(get_settings(), args.index)
     for item in _queries(args):
@@ -93,8 +93,8 @@ def cmd_ask(args) -> int:
 
 def cmd_serve(args) -> int:
     """Build or refresh the index from the knowledge-base folder, then open the UI."""
-    from .indexer import ingest
-    from .ui.app import launch
+    from rag.ingest.indexer import ingest
+    from rag.ui.app import launch
 
     settings = get_settings()
     if getattr(args, "docs", None):
@@ -110,15 +110,15 @@ def cmd_serve(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation.report import write_report
-    from .evaluation.runner import run_eval
+    from rag.evaluation.report import write_report
+    from rag.evaluation.runner import run_eval
 
     settings = get_settings()
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     embeddings = [e.strip() for e in args.embeddings.split(",") if e.strip()] if args.embeddings else None
     result = run_eval(settings, args.set, args.index, args.backend, modes, args.limit, embeddings=embeddings)
     if args.public:
-        from .evaluation.public_bench import run_public
+        from rag.evaluation.public_bench import run_public
 
         result["public"] = run_public(settings, [d.strip() for d in args.public.split(",")], args.public_limit)
     out = write_report(result, args.out)

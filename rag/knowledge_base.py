@@ -10,12 +10,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document_builder import build_document, doc_id_for
-from .indexer import IngestReport, ingest
-from .loaders import SUPPORTED_SUFFIXES, LoadError, discover
-from .metadata import sidecar_path
-from .searcher import Searcher
-from .settings import Settings
+from rag.ingest.document_builder import build_document, doc_id_for
+from rag.ingest.indexer import IngestReport, ingest
+from rag.ingest.loaders import SUPPORTED_SUFFIXES, LoadError, discover
+from rag.ingest.metadata import sidecar_path
+from rag.retrieval.searcher import Searcher
+from rag.settings import Settings
 
 
 @dataclass

@@ -19,7 +19,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install -q -r requirements.txt
   echo "$want" > "$stamp"
 fi
-.venv/bin/python -c "from rag.tokens import seed_tiktoken_cache; from rag.settings import get_settings; seed_tiktoken_cache(get_settings().paths.cache_dir / 'tiktoken')"
+.venv/bin/python -c "from rag.text.tokens import seed_tiktoken_cache; from rag.settings import get_settings; seed_tiktoken_cache(get_settings().paths.cache_dir / 'tiktoken')"
 
 if [ "${1:-}" = "--browser" ]; then
   if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then

@@ -24,7 +24,7 @@ from rag.settings import Settings  # noqa: E402
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """The shipped docs/ indexed once for the whole session (read-only for tests)."""
-    from rag.indexer import ingest
+    from rag.ingest.indexer import ingest
 
     index_dir = tmp_path_factory.mktemp("seed_index")
     report = ingest([DOCS], make_settings(index_dir), index_dir)
@@ -39,7 +39,7 @@ def seed_settings(seed_index) -> Settings:
 
 @pytest.fixture(scope="session")
 def searcher(seed_settings):
-    from rag.searcher import Searcher
+    from rag.retrieval.searcher import Searcher
 
     return Searcher(seed_settings)
 

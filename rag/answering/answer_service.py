@@ -13,16 +13,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .answer_types import Answer, Citation
-from .citation_check import check_answer
-from .llm_client import LLMUnavailable
-from .offline_answerer import OfflineAnswerer
-from .prompts import load_prompt
-from .query_rewriter import condense_prompt, needs_rewrite, rewrite_offline
-from .refusal import assess
-from .script import match_script
-from .searcher import Filters, Searcher
-from .settings import Settings
+from rag.answering.answer_types import Answer, Citation
+from rag.answering.citation_check import check_answer
+from rag.answering.llm_client import LLMUnavailable
+from rag.answering.offline_answerer import OfflineAnswerer
+from rag.answering.prompts import load_prompt
+from rag.answering.query_rewriter import condense_prompt, needs_rewrite, rewrite_offline
+from rag.evidence.refusal import assess
+from rag.retrieval.searcher import Filters, Searcher
+from rag.settings import Settings
+from rag.text.script import match_script
 
 BACKENDS = ("offline", "openai")
 
@@ -34,7 +34,7 @@ class AnswerService:
         self.offline = OfflineAnswerer(settings.answer.max_chars, settings.answer.max_sentences)
 
     def _llm(self):
-        from .llm_answerer import LLMAnswerer
+        from rag.answering.llm_answerer import LLMAnswerer
 
         return LLMAnswerer(self.settings)
 

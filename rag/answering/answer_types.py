@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .searcher import Hit
+from rag.retrieval.searcher import Hit
 
 
 @dataclass
@@ -34,8 +34,8 @@ class Answer:
     notice: str = ""  # e.g. the LLM server was down and the offline answerer stood in
     refusal_reason: str = ""
     dropped_sentences: list[str] = field(default_factory=list)
-    coverage: float = 0.0  # evidence strength the refusal decision saw (rag/refusal.py)
-    refusal_kind: str = ""  # which check refused: rag/refusal.py kinds, or "verify" (nothing survived)
+    coverage: float = 0.0  # evidence strength the refusal decision saw (rag/evidence/refusal.py)
+    refusal_kind: str = ""  # which check refused: rag/evidence/refusal.py kinds, or "verify" (nothing survived)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "standalone_question": self.standalone_question or self.question,

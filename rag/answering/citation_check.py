@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .script import to_simplified
+from rag.text.script import to_simplified
 
 MARKER = re.compile(r"\s*(?:【(\d{1,2})】|\[(\d{1,2})\])")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”」』’\"）)]*)?(?:\s*(?:【\d{1,2}】|\[\d{1,2}\]))*")

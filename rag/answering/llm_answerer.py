@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .llm_client import OpenAICompatibleLLM
-from .prompts import load_prompt, render
-from .script import is_traditional
-from .searcher import Hit
-from .settings import Settings
-from .tokens import count_tokens
+from rag.answering.llm_client import OpenAICompatibleLLM
+from rag.answering.prompts import load_prompt, render
+from rag.retrieval.searcher import Hit
+from rag.settings import Settings
+from rag.text.script import is_traditional
+from rag.text.tokens import count_tokens
 
 
 def build_messages(question: str, hits: list[Hit], context_tokens: int, encoding: str = "cl100k_base") -> tuple[list[dict], int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .settings import LLMSettings
+from rag.settings import LLMSettings
 
 
 class LLMUnavailable(Exception):

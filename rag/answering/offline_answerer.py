@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .asked_type import asked_types
-from .citation_check import match_form
-from .index_store import Snapshot
-from .places import entities, mentions
-from .script import match_script
-from .searcher import Hit
-from .text_match import normalise
+from rag.answering.citation_check import match_form
+from rag.evidence.asked_type import asked_types
+from rag.evidence.places import entities, mentions
+from rag.retrieval.searcher import Hit
+from rag.retrieval.snapshot import Snapshot
+from rag.text.script import match_script
+from rag.text.text_match import normalise
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*[”」』）)]*")
 # Beyond rag/asked_type.py's kinds: size and time questions that name no measure word (多大, 开街时间).

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+from rag.settings import ROOT
+
+PROMPTS_DIR = ROOT / "prompts"
 
 
 @lru_cache(maxsize=None)

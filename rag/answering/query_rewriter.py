@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .prompts import render
-from .text_match import jieba_instance, normalise
+from rag.answering.prompts import render
+from rag.text.text_match import jieba_instance, normalise
 
 _PRONOUN = re.compile(r"^(那么|那|那个|那個|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
 _WHAT_ABOUT = re.compile(r"^(?:那么|那麼|那|还有|還有|再问|再問)?\s*(.{1,20}?)\s*(?:呢|怎么样|怎麼樣|如何)\s*[？?]?$")

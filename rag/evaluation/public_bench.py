@@ -14,10 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..answer_service import AnswerService
-from ..indexer import ingest
-from ..searcher import Searcher
-from ..settings import ROOT, Settings
+from rag.answering.answer_service import AnswerService
+from rag.ingest.indexer import ingest
+from rag.retrieval.searcher import Searcher
+from rag.settings import ROOT, Settings
+
 from . import metrics as M
 
 DATASETS = {
@@ -66,10 +67,7 @@ def materialise(name: str, paragraphs: dict[str, str]) -> Path:
 
 
 def _rank_metrics(ranked_ids: list[list[str]], gold: list[str]) -> dict:
-    flags = [[pid == g for pid in ids] for ids, g in zip(ranked_ids, gold)]
-    out = {f"recall@{k}": M.mean([M.recall_at(f, k) for f in flags]) for k in (1, 5, 10)}
-    out["mrr@10"] = M.mean([M.mrr_at(f) for f in flags])
-    return out
+    return M.rank_summary([[pid == g for pid in ids] for ids, g in zip(ranked_ids, gold)])
 
 
 class _LangChainEmbeddings:

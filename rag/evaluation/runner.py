@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..answer_service import AnswerService
-from ..citation_check import numbers_supported, support
-from ..indexer import ingest
-from ..query_rewriter import rewrite_offline
-from ..searcher import Searcher
-from ..settings import Settings
+from rag.answering.answer_service import AnswerService
+from rag.answering.citation_check import numbers_supported, support
+from rag.answering.query_rewriter import rewrite_offline
+from rag.ingest.indexer import ingest
+from rag.retrieval.searcher import Searcher
+from rag.settings import Settings
+
 from . import metrics as M
 
 UNANSWERABLE = {"unanswerable", "out_of_domain"}

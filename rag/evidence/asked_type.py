@@ -2,7 +2,7 @@
 
 "哪一年开工" wants a year, "叫什么名字" a person, "哪家公司" an organisation, "多少钱" an
 amount of money. A passage that talks about the question's subject but holds no figure or
-name of that kind cannot answer it (used by rag/refusal.py; patterns run on normalised,
+name of that kind cannot answer it (used by rag/evidence/refusal.py; patterns run on normalised,
 Simplified text).
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ def has_person_name(text_norm: str) -> bool:
     """A personal name as jieba tags it (nr); news and encyclopaedia text names people without titles."""
     import jieba.posseg as pseg
 
-    from .text_match import jieba_instance
+    from rag.text.text_match import jieba_instance
 
     jieba_instance()
     return any(flag in ("nr", "nrfg", "nrt") and len(word) >= 2 for word, flag in pseg.cut(text_norm))
@@ -102,7 +102,7 @@ _ROLES = ("副区长", "书记", "区长", "市长", "县长", "镇长", "主任
 
 def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
     """多少名工作人员 wants "<number>名", 停电几天 wants "<number>天": a bare number is not enough."""
-    from .text_match import jieba_instance
+    from rag.text.text_match import jieba_instance
 
     words = [w for w in jieba_instance().cut(question_norm, HMM=False) if w.strip()]
     measure = ""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .index_store import Snapshot
-from .question_parse import QUESTION_CHARS, focus_clauses, new_word_runs, pos_words
-from .text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
+from rag.evidence.question_parse import QUESTION_CHARS, focus_clauses, new_word_runs, pos_words
+from rag.retrieval.snapshot import Snapshot
+from rag.text.text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
 
 _CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
 _WH_DETERMINERS = {"什么", "哪个", "哪些", "哪一", "哪一个", "哪", "何", "多少", "几", "啥", "哪种", "哪家", "哪位", "什么样",

@@ -7,13 +7,13 @@ that check from firing on ordinary words.
 from __future__ import annotations
 
 import csv
-import re
 import importlib.util
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from .question_parse import QUESTION_CHARS, pos_words
-from .text_match import RESOURCES, normalise
+from rag.evidence.question_parse import QUESTION_CHARS, pos_words
+from rag.text.text_match import RESOURCES, normalise
 
 # Below county level the gazetteer stops; a named 街道 / 镇 / 村 / 小区 still counts as a place.
 _LOCAL_SUFFIX = re.compile(r"(街道|镇|乡|村|新村|花园|小区|社区)$")
@@ -56,7 +56,7 @@ def place_names() -> dict[str, str]:
 def places_in(text_norm: str) -> list[str]:
     """Place names in (normalised, Simplified) text, on word boundaries: 明天台北 holds 台北, not 天台.
     Two adjacent words may form one name (静安 + 区)."""
-    from .text_match import jieba_instance
+    from rag.text.text_match import jieba_instance
 
     names = place_names()
     words = [w for w in jieba_instance().cut(text_norm, HMM=False) if w.strip()]
@@ -96,7 +96,7 @@ def entities(question: str) -> list[str]:
     return found
 
 
-def mentions(hit, entity: str) -> bool:  # hit: rag.searcher.Hit
+def mentions(hit, entity: str) -> bool:  # hit: rag.retrieval.searcher.Hit
     """Does the passage (with its title, headings and the document's region) name the entity?"""
     where = normalise(" ".join([hit.chunk.search_text(), hit.doc.meta.region, hit.doc.title]))
     return any(form in where for form in forms(entity))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .text_match import STOPWORDS, jieba_instance, normalise
+from rag.text.text_match import STOPWORDS, jieba_instance, normalise
 
 QUESTION_CHARS = set("哪什几多谁怎啥么")
 _RUN_SKIP = ("r", "p", "u", "d", "c", "y", "m", "q", "f", "z", "e", "o", "x")  # POS prefixes that end a new-word run

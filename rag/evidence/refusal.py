@@ -23,12 +23,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .asked_type import AskedType, asked_types
-from .index_store import Snapshot
-from .kb_vocabulary import absent_terms, answer_type_words, known, off_topic
-from .places import entities, mentions
-from .searcher import Hit
-from .text_match import normalise, synonyms_of, tokenize
+from rag.evidence.asked_type import AskedType, asked_types
+from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, known, off_topic
+from rag.evidence.places import entities, mentions
+from rag.retrieval.searcher import Hit
+from rag.retrieval.snapshot import Snapshot
+from rag.text.text_match import normalise, synonyms_of, tokenize
 
 SYNONYM_CREDIT = 0.7  # a word counts this much when only a synonym of it is in the passage
 

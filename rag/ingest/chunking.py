@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleaning import HEADING
-from .documents import Chunk, Document
-from .settings import ChunkingSettings
-from .tokens import count_tokens
+from rag.documents import Chunk, Document
+from rag.ingest.cleaning import HEADING
+from rag.settings import ChunkingSettings
+from rag.text.tokens import count_tokens
 
 # A sentence ends at 。！？；!? (plus closing quotes/brackets) or at a line end.
 _SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”」』’\"）)]*|\n|$)")

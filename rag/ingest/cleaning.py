@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .script import to_simplified
+from rag.text.script import to_simplified
 
 # Pinyin glosses after a Han character, e.g. 區(qū), 產(chǎn): only tone-marked syllables,
 # so a real parenthesis such as 城市(单元) or (一) is never touched.
@@ -92,7 +92,7 @@ def _site_suffix_key(line: str) -> str:
 
 def _spans_word(left: str, right: str) -> bool:
     """True when a dictionary word runs across the line break (促|进 → 促进)."""
-    from .text_match import jieba_instance
+    from rag.text.text_match import jieba_instance
 
     jieba = jieba_instance()
     a, b = to_simplified(left[-3:]), to_simplified(right[:3])

@@ -6,10 +6,10 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from .cleaning import clean_text
-from .documents import Document
-from .loaders import LoadError, load_file
-from .metadata import resolve_metadata, sidecar_path
+from rag.documents import Document
+from rag.ingest.cleaning import clean_text
+from rag.ingest.loaders import LoadError, load_file
+from rag.ingest.metadata import resolve_metadata, sidecar_path
 
 
 def doc_id_for(path: Path) -> str:

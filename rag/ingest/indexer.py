@@ -15,14 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from embeddings import get_embedder
-
-from .chunking import chunk_document
-from .document_builder import build_document, doc_id_for
-from .documents import Document
-from .index_store import IndexStore, NoIndex, embedding_fingerprint
-from .loaders import LoadError, discover
-from .settings import Settings
-from .text_match import normalise, tokenize, tokenizer_fingerprint
+from rag.documents import Document
+from rag.ingest.chunking import chunk_document
+from rag.ingest.document_builder import build_document, doc_id_for
+from rag.ingest.loaders import LoadError, discover
+from rag.settings import Settings
+from rag.stores.index_store import IndexStore, NoIndex, embedding_fingerprint
+from rag.text.text_match import normalise, tokenize, tokenizer_fingerprint
 
 
 @dataclass
@@ -109,7 +108,7 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
         previous = None
         if not rebuild:
             try:
-                previous = store.load(settings.retrieval.bm25_k1, settings.retrieval.bm25_b)
+                previous = store.load()
             except NoIndex:
                 previous = None
             except Exception as exc:

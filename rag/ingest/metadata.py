@@ -10,9 +10,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .documents import DocMeta
-from .loaders import SIDECAR_SUFFIX
-from .script import to_simplified
+from rag.documents import DocMeta
+from rag.ingest.loaders import SIDECAR_SUFFIX
+from rag.text.script import to_simplified
 
 _URL = re.compile(r"https?://[\w\-./?=&%#:~+]+")
 _DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")

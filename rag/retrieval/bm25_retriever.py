@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from .text_match import expand, normalise, tokenize
+from rag.text.text_match import expand, normalise, tokenize
 
 
 class BM25Retriever:

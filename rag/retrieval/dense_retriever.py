@@ -8,15 +8,6 @@ class DenseRetriever:
     def __init__(self, index):
         self.index = index  # faiss.Index holding one row per chunk, in chunk order
 
-    @classmethod
-    def from_vectors(cls, vectors: np.ndarray) -> "DenseRetriever":
-        import faiss
-
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return cls(index)
-
     def run(self, query_vector: np.ndarray, top_k: int) -> list[tuple[int, float]]:
         if self.index.ntotal == 0:
             return []

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Callable
 
 from embeddings import get_embedder
-
-from .documents import Chunk, Document
-from .fusion import weighted_scores
-from .index_store import IndexMismatch, IndexStore, Snapshot, embedding_fingerprint
-from .settings import Settings
-from .text_match import normalise
+from rag.documents import Chunk, Document
+from rag.retrieval.fusion import weighted_scores
+from rag.retrieval.snapshot import Snapshot
+from rag.settings import Settings
+from rag.stores.index_store import IndexMismatch, IndexStore, embedding_fingerprint
+from rag.text.text_match import normalise
 
 
 @dataclass
@@ -94,7 +94,7 @@ class Searcher:
             current = self.store.current_version()
             if self._snapshot is None or current != self._snapshot.version:
                 r = self.settings.retrieval
-                self._snapshot = self.store.load(r.bm25_k1, r.bm25_b)
+                self._snapshot = Snapshot.from_stored(self.store.load(), r.bm25_k1, r.bm25_b)
             return self._snapshot
 
     def check_compatible(self, snap: Snapshot) -> None:

@@ -21,9 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .bm25_retriever import BM25Retriever
-from .dense_retriever import DenseRetriever
-from .documents import Chunk, DocMeta, Document
+from rag.documents import Chunk, DocMeta, Document
 
 FORMAT_VERSION = 1
 
@@ -41,18 +39,29 @@ class IndexMismatch(IndexProblem):
 
 
 @dataclass
-class Snapshot:
+class StoredIndex:
+    """One version as read from disk: data only. The retrieval wing builds its legs from it."""
+
     version: str
     manifest: dict
     documents: dict[str, Document]
     chunks: list[Chunk]
     tokens: list[list[str]]
     vectors: np.ndarray
-    dense: DenseRetriever = field(repr=False)
-    bm25: BM25Retriever = field(repr=False)
+    faiss_index: object = field(repr=False)  # faiss.Index, one row per chunk in chunk order
 
     def doc_chunks(self, doc_id: str) -> list[tuple[int, Chunk]]:
         return [(i, c) for i, c in enumerate(self.chunks) if c.doc_id == doc_id]
+
+
+def flat_ip_index(vectors: np.ndarray):
+    """Exact inner-product FAISS index over L2-normalised vectors (cosine)."""
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
 
 
 def embedding_fingerprint(backend: str, model: str) -> str:
@@ -77,7 +86,7 @@ class IndexStore:
             return None
         return json.loads((self.dir / version / "manifest.json").read_text(encoding="utf-8"))
 
-    def load(self, bm25_k1: float = 1.2, bm25_b: float = 0.75) -> Snapshot:
+    def load(self) -> StoredIndex:
         version = self.current_version()
         if version is None:
             raise NoIndex(f"no index in {self.dir}: run `python app.py ingest --index {self.dir} docs/` first")
@@ -99,12 +108,11 @@ class IndexStore:
         vectors = np.load(vdir / "vectors.npy")
         import faiss
 
-        dense = DenseRetriever(faiss.read_index(str(vdir / "faiss.index")))
-        if dense.index.ntotal != len(chunks) or len(vectors) != len(chunks):
-            raise IndexMismatch(f"index {vdir} is inconsistent ({len(chunks)} chunks, {dense.index.ntotal} vectors): "
+        faiss_index = faiss.read_index(str(vdir / "faiss.index"))
+        if faiss_index.ntotal != len(chunks) or len(vectors) != len(chunks):
+            raise IndexMismatch(f"index {vdir} is inconsistent ({len(chunks)} chunks, {faiss_index.ntotal} vectors): "
                                 f"rebuild it with `python app.py ingest --index {self.dir} --rebuild`")
-        return Snapshot(version, manifest, documents, chunks, tokens, vectors, dense,
-                        BM25Retriever(tokens, bm25_k1, bm25_b))
+        return StoredIndex(version, manifest, documents, chunks, tokens, vectors, faiss_index)
 
     # -- writing -----------------------------------------------------------------
     @contextmanager
@@ -137,7 +145,7 @@ class IndexStore:
                     fh.write(json.dumps(chunk.to_dict() | {"tokens": toks}, ensure_ascii=False) + "\n")
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
             np.save(tmp / "vectors.npy", vectors)
-            faiss.write_index(DenseRetriever.from_vectors(vectors).index, str(tmp / "faiss.index"))
+            faiss.write_index(flat_ip_index(vectors), str(tmp / "faiss.index"))
             manifest = manifest | {"format_version": FORMAT_VERSION, "version": version,
                                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "n_chunks": len(chunks)}
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -7,9 +7,9 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .script import to_simplified
+from rag.text.script import to_simplified
 
-RESOURCES = Path(__file__).parent / "resources"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"  # rag/resources
 
 # Function words and question words carry no evidence; numbers and names do.
 STOPWORDS = set(

@@ -35,7 +35,7 @@ def seed_tiktoken_cache(cache_dir: Path, names: tuple[str, ...] = ("cl100k_base"
 
 @lru_cache(maxsize=4)
 def get_encoding(name: str = "cl100k_base"):
-    from .settings import get_settings
+    from rag.settings import get_settings
 
     cache = os.environ.get("TIKTOKEN_CACHE_DIR") or get_settings().paths.cache_dir / "tiktoken"
     seed_tiktoken_cache(Path(cache))

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..answer_service import AnswerService
-from ..knowledge_base import KnowledgeBase
-from ..searcher import Filters, Searcher
-from ..settings import Settings
+from rag.answering.answer_service import AnswerService
+from rag.knowledge_base import KnowledgeBase
+from rag.retrieval.searcher import Filters, Searcher
+from rag.settings import Settings
+
 from .render import CSS, answer_html, sources_html
 
 EXAMPLES = [

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..evaluation.report import write_report
-from ..evaluation.runner import run_eval
-from ..settings import ROOT, Settings
+from rag.evaluation.report import write_report
+from rag.evaluation.runner import run_eval
+from rag.settings import ROOT, Settings
 
 DEFAULT_SET = ROOT / "eval" / "questions.jsonl"
 REPORTS = ROOT / "eval" / "reports"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from ..answer_types import Answer, Citation
-from ..searcher import Hit
+from rag.answering.answer_types import Answer, Citation
+from rag.retrieval.searcher import Hit
 
 _MARKER = re.compile(r"【(\d{1,2})】")
 CONTEXT_CHARS = 300

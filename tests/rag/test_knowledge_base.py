@@ -4,9 +4,9 @@ import shutil
 import pytest
 
 from helpers import DOCS, make_settings
-from rag.indexer import ingest
+from rag.ingest.indexer import ingest
 from rag.knowledge_base import KnowledgeBase
-from rag.searcher import Searcher
+from rag.retrieval.searcher import Searcher
 
 
 @pytest.fixture()

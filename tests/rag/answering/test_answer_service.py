@@ -6,9 +6,9 @@ import sys
 import pytest
 
 from helpers import ROOT
-from rag.answer_service import AnswerService
-from rag.citation_check import MARKER
-from rag.script import is_traditional
+from rag.answering.answer_service import AnswerService
+from rag.answering.citation_check import MARKER
+from rag.text.script import is_traditional
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_offline_answer_is_short_and_only_quotes_passages(service):
     assert not a.refused and "1900栋" in a.answer
     body = MARKER.sub("", a.answer)
     assert len(body) <= 320
-    from rag.citation_check import support
+    from rag.answering.citation_check import support
     for sentence in [s for s in body.split("。") if len(s) > 5]:
         assert max(support(sentence, c.hit.chunk.text) for c in a.citations) > 0.95
 
@@ -63,7 +63,7 @@ def test_followup_is_rewritten_offline(service):
 def test_injected_instructions_in_documents_are_data(tmp_path, seed_settings):
     """A document that tries to command the assistant is quoted or ignored, never obeyed."""
     from helpers import make_settings
-    from rag.indexer import ingest
+    from rag.ingest.indexer import ingest
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -1,4 +1,4 @@
-from rag.citation_check import check_answer, support
+from rag.answering.citation_check import check_answer, support
 
 P = ["石景山区老楼加梯竣工总量达到173部,更新219部住宅老旧电梯。", "钟楼区建成使用电梯33台,申报(在建)电梯19台。"]
 

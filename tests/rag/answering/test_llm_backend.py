@@ -13,9 +13,9 @@ import urllib.request
 import pytest
 
 from helpers import ROOT, make_settings
-from rag.answer_service import AnswerService
-from rag.llm_answerer import build_messages
-from rag.llm_client import LLMUnavailable, OpenAICompatibleLLM
+from rag.answering.answer_service import AnswerService
+from rag.answering.llm_answerer import build_messages
+from rag.answering.llm_client import LLMUnavailable, OpenAICompatibleLLM
 from rag.settings import LLMSettings
 
 

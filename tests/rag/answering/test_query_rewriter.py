@@ -1,4 +1,4 @@
-from rag.query_rewriter import needs_rewrite, rewrite_offline
+from rag.answering.query_rewriter import needs_rewrite, rewrite_offline
 
 
 def test_what_about_another_place_swaps_the_place():

@@ -10,7 +10,7 @@ SET = ROOT / "eval" / "questions.jsonl"
 
 
 def test_shipped_question_set_is_well_formed():
-    from rag.document_builder import build_document
+    from rag.ingest.document_builder import build_document
 
     qs = load_questions(SET)
     kinds = [q.kind for q in qs]

@@ -1,6 +1,6 @@
 """Answer kinds read off a question (pure text rules, no index needed)."""
-from rag.asked_type import asked_types
-from rag.text_match import normalise
+from rag.evidence.asked_type import asked_types
+from rag.text.text_match import normalise
 
 
 def _kinds(q):

@@ -1,5 +1,5 @@
 """Place names from the cpca gazetteer, on word boundaries."""
-from rag.places import forms, places_in
+from rag.evidence.places import forms, places_in
 
 
 def test_gazetteer_finds_cities_districts_and_short_forms():

@@ -2,8 +2,8 @@
 resident's situation words do not make an answerable question look unanswerable."""
 import pytest
 
-from rag.question_parse import focus_clauses
-from rag.refusal import assess
+from rag.evidence.question_parse import focus_clauses
+from rag.evidence.refusal import assess
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_answerable_questions_pass_every_check(check, question):
 
 
 def test_noun_after_a_question_word_names_the_answer_kind_not_a_missing_fact(searcher):
-    from rag.kb_vocabulary import absent_terms
+    from rag.evidence.kb_vocabulary import absent_terms
 
     snap = searcher.snapshot()
     assert "门票" in absent_terms("模式口的门票多少钱？", snap)  # the thing asked about

@@ -1,9 +1,9 @@
 """Chunker on the real seed documents: contiguous spans, token budget, structure kept."""
 from helpers import DOCS
-from rag.chunking import chunk_document
-from rag.document_builder import build_document
+from rag.ingest.chunking import chunk_document
+from rag.ingest.document_builder import build_document
 from rag.settings import ChunkingSettings
-from rag.tokens import count_tokens
+from rag.text.tokens import count_tokens
 
 
 def _chunks(prefix, **kw):

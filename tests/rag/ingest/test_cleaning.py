@@ -1,7 +1,7 @@
 """Cleaning asserted on the real seed files (no hand edits: the pipeline must do it)."""
 from helpers import DOCS
-from rag.cleaning import clean_text, strip_pinyin
-from rag.document_builder import build_document
+from rag.ingest.cleaning import clean_text, strip_pinyin
+from rag.ingest.document_builder import build_document
 
 
 def _doc(prefix):

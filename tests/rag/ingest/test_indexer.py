@@ -5,10 +5,10 @@ import shutil
 import pytest
 
 from helpers import DOCS, make_settings
-from rag import indexer
-from rag.index_store import IndexMismatch, IndexStore, NoIndex
-from rag.indexer import ingest
-from rag.searcher import Searcher
+from rag.ingest import indexer
+from rag.stores.index_store import IndexMismatch, IndexStore, NoIndex
+from rag.ingest.indexer import ingest
+from rag.retrieval.searcher import Searcher
 
 
 def _ids(index_dir):
@@ -132,7 +132,7 @@ def test_passages_are_embedded_in_the_queries_matching_form(seed_index, seed_set
     import numpy as np
 
     from embeddings import get_embedder
-    from rag.text_match import normalise
+    from rag.text.text_match import normalise
 
     snap = Searcher(seed_settings, seed_index).snapshot()
     row = next(i for i, c in enumerate(snap.chunks) if c.doc_id.startswith("002"))  # a Traditional document
@@ -143,7 +143,7 @@ def test_passages_are_embedded_in_the_queries_matching_form(seed_index, seed_set
 
 
 def test_tokenizer_change_forces_rebuild(monkeypatch):
-    from rag import text_match
+    from rag.text import text_match
 
     before = indexer.chunker_fingerprint(make_settings(DOCS))["tokenizer"]
     monkeypatch.setattr(text_match, "STOPWORDS", text_match.STOPWORDS | {"城市"})

@@ -2,7 +2,7 @@
 import pytest
 
 from helpers import DOCS
-from rag.loaders import LoadError, discover, load_file
+from rag.ingest.loaders import LoadError, discover, load_file
 
 
 def _seed(prefix):

@@ -1,6 +1,6 @@
 from helpers import DOCS
-from rag.document_builder import build_document
-from rag.metadata import extract_metadata
+from rag.ingest.document_builder import build_document
+from rag.ingest.metadata import extract_metadata
 
 
 def test_metadata_extracted_where_the_text_states_it():

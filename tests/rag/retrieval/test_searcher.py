@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from helpers import ROOT
-from rag.script import to_simplified, to_traditional
-from rag.searcher import Filters
+from rag.text.script import to_simplified, to_traditional
+from rag.retrieval.searcher import Filters
 
 
 def test_lift_question_finds_173_first_in_both_scripts(searcher):
