@@ -51,6 +51,14 @@ class ChunkingSettings(BaseModel):
     min_chunk_tokens: int = Field(24, ge=0, description="A chunk smaller than this is merged into its neighbour within the section.")
 
 
+class IngestSettings(BaseModel):
+    max_file_mb: float = Field(20.0, gt=0, description="Largest document file `ingest` reads (CLI, re-index, "
+                               "serve); a bigger one is refused by name, unread. The knowledge-base tab's upload "
+                               "limit is ui.max_upload_mb.")
+    keep_versions: int = Field(2, ge=0, description="Earlier index versions kept beside the live one, so "
+                               "`python app.py index --rollback` can restore the last good one.")
+
+
 class RetrievalSettings(BaseModel):
     mode: Literal["hybrid", "bm25", "dense"] = Field("hybrid", description="Which retriever answers queries.")
     top_k: int = Field(5, ge=1, le=100, description="Passages returned.")
@@ -94,6 +102,7 @@ class Settings(BaseSettings):
     paths: PathSettings = Field(default_factory=PathSettings, description="Where documents, index and caches live.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Dense embedding backend.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunker sizes.")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits and index versions kept.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrievers and fusion.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answer generation and refusal.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="OpenAI-compatible LLM server.")

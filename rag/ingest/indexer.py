@@ -4,7 +4,9 @@ Unchanged documents (same content hash, same chunker and embedding settings) reu
 their stored chunks and vectors; changed ones are re-chunked and re-embedded;
 documents whose files are gone disappear (in sync mode). A file that cannot be
 read is reported by name and, if an earlier version of it is indexed, that
-version is kept: a bad file never half-updates the index.
+version is kept: a bad file never half-updates the index. A file with the same
+text as an indexed document is reported as a duplicate, not indexed twice. A live
+index that fails its checksums is never silently replaced by a partial one.
 """
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from embeddings import get_embedder
-from rag.documents import Document
+from rag.documents import Chunk, Document
 from rag.ingest.chunking import chunk_document
-from rag.ingest.document_builder import build_document, doc_id_for
-from rag.ingest.loaders import LoadError, discover
+from rag.ingest.document_builder import build_document, doc_id_for, text_hash
+from rag.ingest.loaders import LoadError, discover, display_name
+from rag.ingest.progress import ProgressCallback, ProgressTracker
 from rag.settings import Settings
-from rag.stores.index_store import IndexStore, NoIndex, embedding_fingerprint
+from rag.stores.index_store import IndexProblem, IndexStore, NoIndex, StoredIndex, embedding_fingerprint
+from rag.text.instructions import looks_like_instruction
 from rag.text.text_match import normalise, tokenize, tokenizer_fingerprint
 
 
@@ -30,7 +34,10 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    reembedded: list[str] = field(default_factory=list)  # kept documents re-chunked from their stored text
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file name, doc id already holding its text)
+    flagged: dict[str, int] = field(default_factory=dict)  # doc id → sentences that address the reader or a model
     chunks: int = 0
     embedded_chunks: int = 0
     seconds: float = 0.0
@@ -39,17 +46,26 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.reembedded)
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged",
-                 f"{len(self.removed)} removed", f"{self.chunks} chunks ({self.embedded_chunks} embedded)",
-                 f"{self.seconds:.1f}s"]
-        lines = ["ingest: " + ", ".join(parts)]
+        lines = [f"入库：新增 {len(self.added)}，更新 {len(self.updated)}，未变 {len(self.unchanged)}，"
+                 f"删除 {len(self.removed)}" + (f"，重新嵌入 {len(self.reembedded)}" if self.reembedded else "")
+                 + f"；共 {self.chunks} 个段落（本次嵌入 {self.embedded_chunks} 个），用时 {self.seconds:.1f} 秒"]
         if self.rebuilt_reason:
-            lines.append(f"full rebuild: {self.rebuilt_reason}")
-        lines += [f"FAILED {name}: {reason}" for name, reason in self.failed]
+            lines.append(f"完整重建：{self.rebuilt_reason}")
+        lines += [f"失败 {name}：{reason}" for name, reason in self.failed]
+        lines += [f"重复 {name}：内容与已收录的文档 {doc_id} 相同，未重复收录" for name, doc_id in self.duplicates]
+        lines += [f"注意 {doc_id}：有 {n} 句像是对读者或模型下的指令（已标记，不作标题）" for doc_id, n in self.flagged.items()]
         return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """Structured result for the knowledge-base tab."""
+        return {k: v for k, v in self.__dict__.items()}
+
+
+class LiveIndexUnreadable(IndexProblem):
+    """Adding to or removing from an index that cannot be read would replace it by a partial one."""
 
 
 def chunker_fingerprint(settings: Settings) -> dict:
@@ -73,31 +89,42 @@ def _assign_ids(files: list[Path]) -> dict[Path, str]:
 
 
 def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None, sync: bool = True,
-           rebuild: bool = False, remove: list[str] | None = None) -> IngestReport:
+           rebuild: bool = False, remove: list[str] | None = None,
+           progress: ProgressCallback | None = None) -> IngestReport:
     """Bring the index at `index_dir` up to date with `paths`.
 
     sync=True: the index holds exactly these files afterwards (removed files disappear).
-    sync=False: the files are added or updated; other indexed documents stay.
+    sync=False: the files are added or updated; other indexed documents stay — so if the live index
+    cannot be read this raises LiveIndexUnreadable instead of writing an index without them
+    (unless rebuild=True: then the index is rebuilt from these files alone).
+    rebuild: re-chunk and re-embed everything.
     remove: doc ids to drop (knowledge-base management).
+    progress: called with an IngestProgress after each file read and each batch of chunks embedded.
     """
     t0 = time.perf_counter()
-    store = IndexStore(index_dir or settings.paths.index_dir)
+    remove = list(remove or [])
+    store = IndexStore(index_dir or settings.paths.index_dir, settings.ingest.keep_versions)
     report = IngestReport()
     files = discover(paths)
     ids = _assign_ids(files)
+    tracker = ProgressTracker(progress, len(files))
 
     # 1. Read and clean every file before touching the index.
     fresh: dict[str, Document] = {}
+    names: dict[str, str] = {}
     failed_ids: set[str] = set()
+    max_bytes = int(settings.ingest.max_file_mb * 1e6)
     for f in files:
+        names[ids[f]] = display_name(f.name)
         try:
-            fresh[ids[f]] = build_document(f, ids[f])
+            fresh[ids[f]] = build_document(f, ids[f], max_bytes)
         except LoadError as exc:
-            report.failed.append((f.name, str(exc).removeprefix(f"{f.name}: ")))
+            report.failed.append((names[ids[f]], str(exc).removeprefix(f"{names[ids[f]]}：")))
             failed_ids.add(ids[f])
         except Exception as exc:  # a parser bug on one file must not stop the others
-            report.failed.append((f.name, f"{exc.__class__.__name__}: {exc}"))
+            report.failed.append((names[ids[f]], f"读取出错（{exc.__class__.__name__}: {exc}）"))
             failed_ids.add(ids[f])
+        tracker.file_done()
 
     embedder = get_embedder(settings.embedding)
     fingerprint = {"embedding": embedding_fingerprint(settings.embedding.backend, settings.embedding.model),
@@ -105,59 +132,63 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
 
     with store.lock():
         # 2. What can be reused from the live version.
-        previous = None
-        if not rebuild:
-            try:
-                previous = store.load()
-            except NoIndex:
-                previous = None
-            except Exception as exc:
-                report.rebuilt_reason = f"previous index unreadable ({exc})"
-        if previous is not None:
-            old = previous.manifest.get("fingerprint", {})
-            if old != fingerprint:
-                report.rebuilt_reason = f"settings changed ({_diff(old, fingerprint)})"
-                previous = None
+        previous = _live_version(store, sync, rebuild, report)
+        reuse = previous is not None and not rebuild
+        if previous is not None and rebuild:
+            report.rebuilt_reason = "按要求（--rebuild）重新切分、重新嵌入全部文档"
+        elif reuse and previous.manifest.get("fingerprint", {}) != fingerprint:
+            report.rebuilt_reason = f"设置已改变（{_diff(previous.manifest.get('fingerprint', {}), fingerprint)}）"
+            reuse = False
 
-        keep_ids: list[str] = []
-        if previous is not None:
-            for doc_id in previous.documents:
-                drop = doc_id in (remove or [])
-                gone = sync and doc_id not in fresh and doc_id not in failed_ids
-                if drop or gone:
-                    report.removed.append(doc_id)
-                elif doc_id not in fresh:
-                    keep_ids.append(doc_id)  # kept: not named this time, or its file failed to read
+        prev_docs = previous.documents if previous else {}
+        keep_ids = [d for d in prev_docs if d not in fresh and d not in remove and (not sync or d in failed_ids)]
+        _drop_duplicates(fresh, prev_docs, keep_ids, names, report)
+        report.removed = [d for d in prev_docs if d not in fresh and d not in keep_ids]
 
-        # 3. Chunk and embed only what changed.
+        # 3. Plan: reuse stored chunks and vectors where possible, chunk the rest.
+        plan: list[tuple[Document, list[int] | None, list[Chunk] | None]] = []
+        for doc_id in keep_ids + [d for d in fresh if d not in remove]:
+            new, old = fresh.get(doc_id), prev_docs.get(doc_id)
+            if reuse and (new is None or (old is not None and old.content_hash == new.content_hash)):
+                plan.append((old, [i for i, _ in previous.doc_chunks(doc_id)], None))
+                if new is not None:
+                    report.unchanged.append(doc_id)
+                continue
+            doc = new or old
+            chunks = chunk_document(doc, settings.chunking)
+            flag_instruction_chunks(doc, chunks)
+            plan.append((doc, None, chunks))
+            if new is None or (old is not None and old.content_hash == new.content_hash):
+                report.reembedded.append(doc_id)
+            else:
+                (report.updated if old is not None else report.added).append(doc_id)
+        report.flagged = {d.doc_id: d.cleaning.get("instruction_count", 0) for d, _, _ in plan
+                          if d.cleaning.get("instruction_count")}
+
+        # 4. Embed what is new, in batches, reporting progress.
+        new_texts = [c.search_text() for _, _, chunks in plan if chunks is not None for c in chunks]
+        tracker.enter("嵌入", chunks_total=len(new_texts))
+        new_vectors = _embed(embedder, new_texts, settings.embedding.batch_size, tracker)
+        report.embedded_chunks = len(new_texts)
+
         documents: list[Document] = []
         chunk_rows, token_rows, vector_rows = [], [], []
-        prev_docs = previous.documents if previous else {}
-        for doc_id in keep_ids + [d for d in fresh if d not in (remove or [])]:
-            new = fresh.get(doc_id)
-            old = prev_docs.get(doc_id)
-            if new is None or (old is not None and old.content_hash == new.content_hash):
-                doc = old
-                rows = [i for i, _ in previous.doc_chunks(doc_id)]
+        at = 0
+        for doc, rows, chunks in plan:
+            documents.append(doc)
+            if chunks is None:
                 chunk_rows += [previous.chunks[i] for i in rows]
                 token_rows += [previous.tokens[i] for i in rows]
                 vector_rows.append(previous.vectors[rows] if rows else np.zeros((0, embedder.dim), np.float32))
-                if new is not None:
-                    report.unchanged.append(doc_id)
             else:
-                doc = new
-                chunks = chunk_document(doc, settings.chunking)
-                texts = [c.search_text() for c in chunks]
+                texts = new_texts[at: at + len(chunks)]
                 chunk_rows += chunks
                 token_rows += [tokenize(t) for t in texts]
-                # Embedded in the same matching form as queries (Simplified, NFKC, lower case), so a
-                # Traditional question and a Simplified passage meet in one script.
-                vector_rows.append(embedder.embed_passages([normalise(t) for t in texts]))
-                report.embedded_chunks += len(chunks)
-                (report.updated if old is not None else report.added).append(doc_id)
-            documents.append(doc)
+                vector_rows.append(new_vectors[at: at + len(chunks)])
+                at += len(chunks)
 
         report.chunks = len(chunk_rows)
+        tracker.enter("写入")
         if previous is not None and not report.changed:
             report.version = previous.version  # nothing to write
         else:
@@ -167,7 +198,56 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
                                                  "title": d.title} for d in documents}}
             report.version = store.write(manifest, documents, chunk_rows, token_rows, vectors)
     report.seconds = time.perf_counter() - t0
+    tracker.enter("完成")
     return report
+
+
+def _live_version(store: IndexStore, sync: bool, rebuild: bool, report: IngestReport) -> StoredIndex | None:
+    """The live version, verified. If it cannot be read, only a run that names every document may replace it."""
+    try:
+        return store.load()
+    except NoIndex:
+        return None
+    except Exception as exc:
+        if not sync and not rebuild:
+            raise LiveIndexUnreadable(
+                f"现有索引无法读取，为免丢失其中的文档，本次没有写入任何内容。{exc}") from exc
+        report.rebuilt_reason = f"现有索引无法读取，按给出的文件完整重建（{exc}）"
+        return None
+
+
+def _drop_duplicates(fresh: dict[str, Document], prev_docs: dict[str, Document], keep_ids: list[str],
+                     names: dict[str, str], report: IngestReport) -> None:
+    """A file whose cleaned text another document already holds is not indexed twice (reported by name).
+    Documents already indexed with this content win, then the first file in order."""
+    owner = {text_hash(prev_docs[d].text): d for d in keep_ids}
+
+    def changed(doc_id: str) -> bool:
+        old = prev_docs.get(doc_id)
+        return old is None or old.content_hash != fresh[doc_id].content_hash
+
+    for doc_id in sorted(fresh, key=changed):  # stable sort: unchanged indexed documents first
+        h = text_hash(fresh[doc_id].text)
+        if owner.setdefault(h, doc_id) != doc_id:
+            report.duplicates.append((names.get(doc_id, doc_id), owner[h]))
+            del fresh[doc_id]
+
+
+def flag_instruction_chunks(doc: Document, chunks: list[Chunk]) -> None:
+    """Record which chunks hold text addressed to the reader or a model (documents are data, never orders)."""
+    doc.cleaning["instruction_chunks"] = [c.chunk_id for c in chunks if looks_like_instruction(c.text)]
+
+
+def _embed(embedder, texts: list[str], batch_size: int, tracker: ProgressTracker) -> np.ndarray:
+    # Embedded in the same matching form as queries (Simplified, NFKC, lower case), so a
+    # Traditional question and a Simplified passage meet in one script.
+    step = max(batch_size * 4, 32)
+    parts = []
+    for i in range(0, len(texts), step):
+        batch = texts[i: i + step]
+        parts.append(embedder.embed_passages([normalise(t) for t in batch]))
+        tracker.chunks_embedded(len(batch))
+    return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, embedder.dim), np.float32)
 
 
 def _diff(old: dict, new: dict) -> str:
