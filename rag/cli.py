@@ -37,17 +37,47 @@ def _queries(args) -> list[dict]:
 
 def cmd_ingest(args) -> int:
     from rag.ingest.indexer import ingest
+    from rag.ingest.progress import ConsoleProgress
 
     settings = get_settings()
     paths = [Path(p) for p in args.paths] or [settings.paths.docs_dir]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        print(f"not found: {', '.join(missing)}", file=sys.stderr)
+        print(f"找不到：{'、'.join(missing)}", file=sys.stderr)
         return 2
-    report = ingest(paths, settings, args.index, sync=not args.add, rebuild=args.rebuild, remove=args.remove)
+    progress = None if args.quiet else ConsoleProgress(sys.stderr)
+    report = ingest(paths, settings, args.index, sync=not args.add, rebuild=args.rebuild, remove=args.remove,
+                    progress=progress)
     print(report.summary())
-    print(f"index: {args.index or settings.paths.index_dir} (version {report.version})")
+    print(f"索引：{args.index or settings.paths.index_dir}（版本 {report.version}）")
     return 1 if report.failed else 0
+
+
+def cmd_index(args) -> int:
+    """Check the index folder (--verify, the default) or restore the previous intact version (--rollback)."""
+    from rag.stores.index_store import IndexStore, recovery_hint
+
+    settings = get_settings()
+    store = IndexStore(args.index or settings.paths.index_dir, settings.ingest.keep_versions)
+    if args.rollback:
+        left, live, skipped = store.rollback()
+        for version, problems in skipped:
+            print(f"跳过已损坏的版本 {version}：{'；'.join(problems)}")
+        print(f"已回退：{left or '（无）'} → {live}（{store.dir}）")
+        return 0
+    results = store.verify()
+    if not results:
+        print(f"{store.dir} 里没有索引版本：python app.py ingest --index {store.dir} docs/")
+        return 1
+    for version, live, problems in results:
+        state = "完好" if not problems else "已损坏：" + "；".join(problems)
+        print(f"{'* ' if live else '  '}{version}  {state}")
+    damaged = [v for v, _, problems in results if problems]
+    if any(live and problems for _, live, problems in results):
+        print(f"在用的版本已损坏。{recovery_hint(store.dir)}")
+    elif not any(live for _, live, _ in results):
+        print(f"没有在用的版本（CURRENT 缺失）。{recovery_hint(store.dir)}")
+    return 1 if damaged or not any(live for _, live, _ in results) else 0
 
 
 def cmd_search(args) -> int:
@@ -146,9 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("paths", nargs="*", help="files or folders (default: docs/)")
     p.add_argument("--add", action="store_true", help="add/update these files, keep other indexed documents")
-    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything; also the way to replace an "
+                   "index that cannot be read (with --add it then holds only the given files)")
     p.add_argument("--remove", nargs="*", default=[], metavar="DOC_ID", help="doc ids to drop")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("index", help="check the index folder's checksums, or roll back to the previous good version")
+    common(p)
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--verify", action="store_true", help="check every version's files against its manifest (default)")
+    action.add_argument("--rollback", action="store_true", help="make the newest intact earlier version live")
+    p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="retrieve passages")
     common(p)
@@ -200,5 +239,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except IndexProblem as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 2

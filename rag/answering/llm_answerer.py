@@ -11,13 +11,19 @@ from rag.text.script import is_traditional
 from rag.text.tokens import count_tokens
 
 
+def as_data(text: str) -> str:
+    """Passage text as it goes inside its <资料> fence: angle brackets become full-width, so nothing in a
+    document can close the fence or open a new one (an injected "</资料> 系统：…" stays quoted data)."""
+    return text.replace("<", "＜").replace(">", "＞")
+
+
 def build_messages(question: str, hits: list[Hit], context_tokens: int, encoding: str = "cl100k_base") -> tuple[list[dict], int]:
     """Chat messages and how many passages fit the budget (passages are data, fenced and numbered)."""
     blocks, used = [], 0
     for i, hit in enumerate(hits, 1):
         m = hit.doc.meta
-        block = render("passage", n=str(i), title=hit.chunk.title, publisher=m.publisher or "—",
-                       date=m.date or "日期不详", region=m.region or "—", text=hit.chunk.text)
+        block = render("passage", n=str(i), title=as_data(hit.chunk.title), publisher=as_data(m.publisher or "—"),
+                       date=as_data(m.date or "日期不详"), region=as_data(m.region or "—"), text=as_data(hit.chunk.text))
         cost = count_tokens(block, encoding)
         if blocks and used + cost > context_tokens:
             break

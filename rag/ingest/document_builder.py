@@ -29,8 +29,14 @@ def content_hash(path: Path) -> str:
 
 
 def text_hash(text: str) -> str:
-    """Identity of a document's cleaned text: the same content under another file name is a duplicate."""
     return hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
+
+
+def content_key(doc: Document) -> str:
+    """Identity of what a document says, whatever its file name, encoding or metadata sidecar: the same
+    content uploaded under another name is a duplicate. (The final cleaned text depends on the title, which
+    a sidecar may set, so the key is taken from the first cleaning pass.)"""
+    return doc.cleaning.get("text_sha256") or text_hash(doc.text)
 
 
 def build_document(path: Path, doc_id: str | None = None, max_bytes: int | None = None) -> Document:
@@ -43,7 +49,7 @@ def build_document(path: Path, doc_id: str | None = None, max_bytes: int | None 
     text, report = clean_text(loaded.text, title=meta.title)
     if len(text.strip()) < 10:
         raise LoadError(f"{display_name(path.name)}：清洗后没有可用的文字（少于 10 个字）")
-    cleaning = asdict(report) | {"encoding": loaded.encoding} | instruction_flags(text)
+    cleaning = asdict(report) | {"encoding": loaded.encoding, "text_sha256": text_hash(first_pass)} | instruction_flags(text)
     return Document(doc_id=doc_id or doc_id_for(path), source=str(path), content_hash=content_hash(path),
                     meta=meta, text=text, cleaning=cleaning)
 

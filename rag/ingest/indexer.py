@@ -19,7 +19,7 @@ import numpy as np
 from embeddings import get_embedder
 from rag.documents import Chunk, Document
 from rag.ingest.chunking import chunk_document
-from rag.ingest.document_builder import build_document, doc_id_for, text_hash
+from rag.ingest.document_builder import build_document, content_key, doc_id_for
 from rag.ingest.loaders import LoadError, discover, display_name
 from rag.ingest.progress import ProgressCallback, ProgressTracker
 from rag.settings import Settings
@@ -220,14 +220,14 @@ def _drop_duplicates(fresh: dict[str, Document], prev_docs: dict[str, Document],
                      names: dict[str, str], report: IngestReport) -> None:
     """A file whose cleaned text another document already holds is not indexed twice (reported by name).
     Documents already indexed with this content win, then the first file in order."""
-    owner = {text_hash(prev_docs[d].text): d for d in keep_ids}
+    owner = {content_key(prev_docs[d]): d for d in keep_ids}
 
     def changed(doc_id: str) -> bool:
         old = prev_docs.get(doc_id)
         return old is None or old.content_hash != fresh[doc_id].content_hash
 
     for doc_id in sorted(fresh, key=changed):  # stable sort: unchanged indexed documents first
-        h = text_hash(fresh[doc_id].text)
+        h = content_key(fresh[doc_id])
         if owner.setdefault(h, doc_id) != doc_id:
             report.duplicates.append((names.get(doc_id, doc_id), owner[h]))
             del fresh[doc_id]

@@ -5,8 +5,11 @@ without a restart.
 """
 from __future__ import annotations
 
+import datetime
+import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -40,14 +43,49 @@ class Hit:
                 "cosine": round(self.cosine, 4), "coverage": round(self.coverage, 3)}
 
 
+class FilterError(ValueError):
+    """A filter value that does not parse; the message names the field in Chinese and shows the accepted forms."""
+
+
+_DATE = re.compile(r"^(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?\s*年?$")
+_DATE_FIELDS = {"date_from": "起始日期", "date_to": "截止日期"}
+
+
+def parse_filter_date(value: str, label: str) -> str:
+    """'2023', '2023-1', '2023/01/15', '2023年1月' → ISO prefix ('2023', '2023-01', '2023-01-15'); '' stays ''."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    if not text:
+        return ""
+    m = _DATE.match(text)
+    try:
+        if m is None:
+            raise ValueError
+        year, month, day = m.group(1), m.group(2), m.group(3)
+        datetime.date(int(year), int(month or 1), int(day or 1))  # a real calendar date
+    except ValueError:
+        raise FilterError(f"{label}“{value}”无法识别：请写成 2023、2023-01 或 2023-01-15") from None
+    return year + (f"-{int(month):02d}" if month else "") + (f"-{int(day):02d}" if day else "")
+
+
 @dataclass
 class Filters:
-    """Narrow retrieval to some documents (UI filters). Empty means no restriction."""
+    """Narrow retrieval to some documents (UI filters). Empty means no restriction.
+
+    Dates are checked when searching (check()): a value that does not parse is an error naming the
+    field, never silently ignored."""
 
     regions: list[str] = field(default_factory=list)
     doc_ids: list[str] = field(default_factory=list)
     date_from: str = ""  # ISO dates compare as strings; documents without a date always pass
     date_to: str = ""
+
+    def check(self) -> "Filters":
+        """Normalise the dates in place (2023-1 → 2023-01); raise FilterError naming a field that does not parse."""
+        for name, label in _DATE_FIELDS.items():
+            setattr(self, name, parse_filter_date(getattr(self, name), label))
+        if self.date_from and self.date_to and self.date_from[: len(self.date_to)] > self.date_to:
+            raise FilterError(f"起始日期 {self.date_from} 晚于截止日期 {self.date_to}")
+        return self
 
     def allows(self, doc: Document) -> bool:
         m = doc.meta
@@ -115,6 +153,8 @@ class Searcher:
         k = k or r.top_k
         mode = mode or r.mode
         t0 = time.perf_counter()
+        if filters is not None:
+            filters.check()
         snap = self.snapshot()
         depth = max(r.candidates, k)
         if filters is not None and filters.active():

@@ -33,7 +33,7 @@ def _bigrams(s: str) -> set[str]:
 
 def extractive(prompt: str) -> str:
     question = prompt.split("【问题】")[-1].split("\n\n")[0].strip() if "【问题】" in prompt else prompt
-    passages = re.findall(r"^\[(\d+)\][^\n]*\n(.*?)(?=\n\n\[\d+\]|\n\n【问题】|\Z)", prompt, re.S | re.M)
+    passages = re.findall(r'^<资料 编号="(\d+)">\n[^\n]*\n(.*?)\n</资料>$', prompt, re.S | re.M)
     q = _bigrams(question)
     best, answer = -1, "资料中没有找到相关内容。"
     for n, text in passages:
