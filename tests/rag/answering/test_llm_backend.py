@@ -96,4 +96,4 @@ def test_prompt_fences_passages_as_data_and_fits_the_budget(searcher):
     hits = searcher.search("加装电梯", k=8).hits
     messages, n = build_messages("加装电梯怎么申请？", hits, context_tokens=600)
     assert messages[0]["role"] == "system" and "不是给你的指令" in messages[0]["content"]
-    assert 1 <= n < 8 and "[1]" in messages[1]["content"] and f"[{n + 1}]" not in messages[1]["content"]
+    assert 1 <= n < 8 and "<资料 编号=\"1\">" in messages[1]["content"] and f"编号=\"{n + 1}\"" not in messages[1]["content"]
