@@ -49,7 +49,7 @@ def cmd_ingest(args) -> int:
     report = ingest(paths, settings, args.index, sync=not args.add, rebuild=args.rebuild, remove=args.remove,
                     progress=progress)
     print(report.summary())
-    print(f"索引：{args.index or settings.paths.index_dir}（版本 {report.version}）")
+    print(f"索引：{args.index or settings.paths.index_dir}（{f'版本 {report.version}' if report.version else '未建立'}）")
     return 1 if report.failed else 0
 
 

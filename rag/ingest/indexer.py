@@ -191,6 +191,8 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
         tracker.enter("写入")
         if previous is not None and not report.changed:
             report.version = previous.version  # nothing to write
+        elif previous is None and not documents and (report.failed or report.duplicates):
+            report.version = None  # every file was refused: no index is created from nothing
         else:
             vectors = np.vstack(vector_rows) if vector_rows else np.zeros((0, embedder.dim), np.float32)
             manifest = {"fingerprint": fingerprint,

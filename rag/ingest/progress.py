@@ -82,6 +82,8 @@ class ConsoleProgress:
 
     def __call__(self, p: IngestProgress) -> None:
         now = time.monotonic()
+        if p.stage in ("嵌入", "写入") and p.chunks_total == 0:
+            return  # nothing to embed: no line to say so
         if p.stage == self.last_stage and p.stage != "完成" and now - self.last_at < (0.2 if self.tty else self.every_s):
             return
         self.last_at, self.last_stage = now, p.stage
