@@ -243,7 +243,7 @@ def flag_instruction_chunks(doc: Document, chunks: list[Chunk]) -> None:
 def _embed(embedder, texts: list[str], batch_size: int, tracker: ProgressTracker) -> np.ndarray:
     # Embedded in the same matching form as queries (Simplified, NFKC, lower case), so a
     # Traditional question and a Simplified passage meet in one script.
-    step = max(batch_size * 4, 32)
+    step = max(batch_size, 8)  # one encode batch per progress step
     parts = []
     for i in range(0, len(texts), step):
         batch = texts[i: i + step]

@@ -19,9 +19,10 @@ class IngestProgress:
 
     @property
     def rate(self) -> float:
-        """Items per second in the current stage: files while reading, chunks while embedding."""
+        """Items per second: files while reading, chunks while embedding; after that, chunks over the whole run."""
         done = self.files_done if self.stage == "读取" else self.chunks_done
-        return done / self.stage_elapsed_s if self.stage_elapsed_s > 0 else 0.0
+        seconds = self.stage_elapsed_s if self.stage in ("读取", "嵌入") else self.elapsed_s
+        return done / seconds if seconds > 0 else 0.0
 
     @property
     def eta_s(self) -> float | None:
