@@ -56,6 +56,7 @@ def create_app(settings: Settings, index_dir: Path | None = None, gradio_temp: P
     max_upload = int(settings.ui.max_upload_mb * 1e6)
     app.add_middleware(BodyLimitMiddleware, max_body=svc.max_body_kb * 1024, max_upload=max_upload + MULTIPART_SLACK,
                        sessions=c.sessions)
+    _state_limits_in_schema(app, svc.max_question_chars)
     demo = build_app(c, index_dir)
     demo.queue(default_concurrency_limit=svc.queue_concurrency, max_size=svc.queue_max_size)
     return gr.mount_gradio_app(app, demo, path="/", css=CSS, head=FORCE_ZH, footer_links=["api"],
@@ -87,3 +88,21 @@ def _announce_login(c: Components, host: str, port: int) -> None:
         print("=" * 72, flush=True)
     elif creds.generated_file is not None:
         print(f"员工登录：使用首次启动时显示的密码（哈希在 {creds.generated_file}；删除它并重启可重新生成）", flush=True)
+
+
+def _state_limits_in_schema(app: FastAPI, max_chars: int) -> None:
+    """The question-length limit is a setting, so it is written into the served OpenAPI schema here
+    (clients and schemathesis see the limit the server enforces)."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        schema = generate()
+        models = schema["components"]["schemas"]
+        for model, prop in (("ChatMessage", "content"), ("TextPart", "text"), ("SearchRequest", "query")):
+            node = models[model]["properties"][prop]
+            for option in node.get("anyOf", [node]):
+                if option.get("type") == "string":
+                    option["maxLength"] = max_chars
+        return schema
+
+    app.openapi = openapi

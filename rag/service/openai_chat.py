@@ -2,7 +2,7 @@
 
 The last user message is the question; earlier user messages are the conversation the
 follow-up rewriter reads (assistant and system messages are not instructions to this service).
-Extra fields `citations`, `refused`, `refusal_reason`, `notice` carry what OpenAI's shape lacks.
+Extra fields `citations`, `refused`, `refusal_reason`, `notice`, `standalone_question` carry what OpenAI's shape lacks.
 
 Streaming sends only verified text: the citation check runs on the whole answer (AnswerService
 does not expose its passages before the end), so sentences go out once the answer is final,
@@ -30,13 +30,17 @@ from rag.service.schemas import (MODEL_ID, AssistantMessage, ChatCompletion, Cha
 from rag.text.tokens import count_tokens
 
 router = APIRouter()
+SSE_EVENT = {"type": "object", "required": ["data"], "properties": {
+    "data": {"type": "string", "description": "JSON of a chat.completion.chunk, or [DONE]"},
+    "event": {"type": "string"}, "id": {"type": "string"}, "retry": {"type": "integer"}}}
 MAX_HISTORY = 10
 
 
 def conversation(body: ChatRequest) -> tuple[str, list[str]]:
+    """The question (last user message; '' if none: answered with 请输入问题) and the earlier user turns."""
     users = [m.text() for m in body.messages if m.role == "user" and m.text().strip()]
     if not users:
-        raise ApiError(400, "messages 中没有用户问题（role 为 user 的消息）。")
+        return "", []
     return users[-1], users[:-1][-MAX_HISTORY:]
 
 
@@ -47,7 +51,8 @@ def citations_of(answer: Answer) -> list[CitationOut]:
 
 def extras(answer: Answer) -> dict:
     return {"citations": [c.model_dump() for c in citations_of(answer)], "refused": answer.refused,
-            "refusal_reason": answer.refusal_reason if answer.refused else "", "notice": answer.notice}
+            "refusal_reason": answer.refusal_reason if answer.refused else "", "notice": answer.notice,
+            "standalone_question": answer.standalone_question or answer.question}
 
 
 def _usage(c, question: str, history: list[str], answer: str) -> Usage:
@@ -81,14 +86,15 @@ def stream_events(c, question: str, history: list[str]) -> Iterator[str]:
 
 @router.post("/v1/chat/completions", response_model=ChatCompletion, tags=["chat"],
              responses={**error_responses(400, 404, 413, 422, 429),
-                        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
-                              "description": "JSON (stream false) or server-sent chunks (stream true)"}})
+                        200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
+                              "description": "JSON (stream false) or server-sent events (stream true): each `data` "
+                              "a chat.completion.chunk, the last chunk with the extra fields, then `[DONE]`"}})
 def chat_completions(body: ChatRequest, request: Request):
     c = components(request)
     if body.model != MODEL_ID:
         raise ApiError(404, f"没有模型 {body.model!r}：本服务只提供 {MODEL_ID}。")
     question, history = conversation(body)
-    question = check_question(c, question, "messages 中最后一条用户消息")
+    question = check_question(c, question, "messages 中最后一条用户消息", allow_empty=True)
     c.chat_limiter.hit(client_of(request))
     if body.stream:
         return StreamingResponse(stream_events(c, question, history), media_type="text/event-stream",

@@ -20,9 +20,9 @@ router = APIRouter()
 STARTED = int(time.time())
 
 
-def check_question(c, text: str, field: str) -> str:
+def check_question(c, text: str, field: str, allow_empty: bool = False) -> str:
     text = (text or "").strip()
-    if not text:
+    if not text and not allow_empty:
         raise ApiError(400, f"{field} 为空：请输入问题。")
     limit = c.settings.service.max_question_chars
     if len(text) > limit:
@@ -46,8 +46,10 @@ def models() -> ModelList:
              responses=error_responses(400, 413, 422, 429, 503))
 def search(body: SearchRequest, request: Request) -> SearchResponse:
     c = components(request)
-    query = check_question(c, body.query, "query")
+    query = check_question(c, body.query, "query", allow_empty=True)
     c.chat_limiter.hit(client_of(request))
+    if not query:
+        return SearchResponse(query=query, mode=body.mode, hits=[], timings_ms={"total": 0.0})
     f = body.filters
     try:
         result = c.searcher.search(query, k=body.k, mode=body.mode,

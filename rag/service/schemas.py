@@ -48,7 +48,7 @@ class CitationOut(BaseModel):
 class TextPart(BaseModel):
     model_config = ConfigDict(extra="ignore")
     type: Literal["text"] = "text"
-    text: str = Field(max_length=100_000)
+    text: str
 
 
 class ChatMessage(BaseModel):
@@ -101,6 +101,8 @@ class ChatCompletion(BaseModel):
     refused: bool = Field(description="True when the documents do not answer the question.")
     refusal_reason: str = Field(description="Why it was refused (empty when answered).")
     notice: str = Field("", description="E.g. the LLM server was unreachable and the offline answerer stood in.")
+    standalone_question: str = Field(description="The question as answered: a follow-up rewritten with the "
+                                     "earlier user messages.")
 
 
 class ModelCard(BaseModel):
@@ -126,7 +128,7 @@ class SearchFilters(BaseModel):
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    query: str = Field(min_length=1, description="Question or keywords, Simplified or Traditional.")
+    query: str = Field(description="Question or keywords, Simplified or Traditional (empty: no hits).")
     k: int = Field(5, ge=1, le=20, description="Passages returned.")
     mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
     filters: SearchFilters = Field(default_factory=SearchFilters)

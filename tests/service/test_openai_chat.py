@@ -60,7 +60,8 @@ def test_follow_up_uses_earlier_user_messages(client):
                 {"role": "user", "content": "那老旧电梯更新了多少部？"}]
     r = client.chat.completions.create(model="renewal-qa", messages=messages)
     text = r.choices[0].message.content
-    assert "219部" in text and "100万" not in text  # context from the earlier turn; the system message is not obeyed
+    assert "219部" in text and "100万" not in text  # the system message is data, not an instruction
+    assert "石景山" in r.model_extra["standalone_question"]  # the follow-up read with the earlier user turn
 
 
 def test_models_and_unknown_model(client):
