@@ -15,20 +15,11 @@ from rag.service.auth import router as auth_router
 from rag.service.body_limit import BodyLimitMiddleware
 from rag.service.components import Components
 from rag.service.openai_chat import router as chat_router
+from rag.service.page_locale import ChinesePageMiddleware
 from rag.service.rest import router as rest_router
 from rag.settings import Settings
 
 MULTIPART_SLACK = 64 * 1024  # form boundaries and headers around an uploaded file
-
-# The UI is Chinese-only: Gradio's own strings (upload area, queue, errors) follow navigator.language,
-# so tell Gradio's front end the browser speaks zh-CN whatever the visitor's locale.
-FORCE_ZH = """<script>
-(() => { try {
-  Object.defineProperty(Navigator.prototype, "language", {get: () => "zh-CN", configurable: true});
-  Object.defineProperty(Navigator.prototype, "languages", {get: () => ["zh-CN", "zh"], configurable: true});
-} catch (e) {} })();
-</script>"""
-
 
 def create_app(settings: Settings, index_dir: Path | None = None, gradio_temp: Path | None = None) -> FastAPI:
     import gradio as gr
@@ -59,7 +50,8 @@ def create_app(settings: Settings, index_dir: Path | None = None, gradio_temp: P
     _state_limits_in_schema(app, svc.max_question_chars)
     demo = build_app(c, index_dir)
     demo.queue(default_concurrency_limit=svc.queue_concurrency, max_size=svc.queue_max_size)
-    return gr.mount_gradio_app(app, demo, path="/", css=CSS, head=FORCE_ZH, footer_links=["api"],
+    app.add_middleware(ChinesePageMiddleware)
+    return gr.mount_gradio_app(app, demo, path="/", css=CSS, footer_links=["api"],
                                max_file_size=max_upload, show_error=True, ssr_mode=False)
 
 

@@ -13,8 +13,12 @@ from pathlib import Path
 
 
 def own_gradio_temp_dir() -> Path:
-    """Create a private temp folder and point Gradio at it (before gradio is imported)."""
-    path = Path(tempfile.mkdtemp(prefix="rqa-gradio-"))
+    """Create a private folder (inside GRADIO_TEMP_DIR if one is set, else the system temp folder) and
+    point Gradio at it, before Gradio creates its app."""
+    parent = os.environ.get("GRADIO_TEMP_DIR") or None
+    if parent:
+        Path(parent).mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="rqa-gradio-", dir=parent))
     os.environ["GRADIO_TEMP_DIR"] = str(path)
     return path
 

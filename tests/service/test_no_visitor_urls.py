@@ -111,3 +111,17 @@ def test_visitor_urls_are_never_contacted_and_the_key_reaches_only_the_configure
     data = [question if n == 0 else trap for n, _ in enumerate(respond["inputs"])]
     queue_call(llm_service.url, respond["id"], data)
     assert listener.received == []
+
+
+def test_gradio_upload_copies_are_removed_when_the_server_stops(llm_service):
+    """Runs last in this module: it stops the module's server."""
+    cookie = httpx.post(llm_service.url + "staff/login", data={"password": "k-llm-staff"},
+                        headers={"X-Forwarded-For": client_ip()}).cookies["rqa_staff"]
+    r = httpx.post(llm_service.url + "gradio_api/upload", files={"files": ("草稿.txt", "加装电梯".encode())},
+                   cookies={"rqa_staff": cookie}, headers={"X-Forwarded-For": client_ip()})
+    assert r.status_code == 200
+    copy = r.json()[0]
+    owned = [p for p in llm_service.gradio_tmp.iterdir() if p.name.startswith("rqa-gradio-")]
+    assert len(owned) == 1 and copy.startswith(str(owned[0]))  # Gradio wrote into the app's own folder
+    llm_service.stop()
+    assert not owned[0].exists()
