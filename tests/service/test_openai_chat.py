@@ -42,7 +42,7 @@ def test_refused_question(client):
     r = client.chat.completions.create(model="renewal-qa",
                                        messages=[{"role": "user", "content": "上海静安区加装电梯每户补贴多少？"}])
     assert r.model_extra["refused"] is True and r.model_extra["citations"] == []
-    assert "上海" in r.model_extra["refusal_reason"]
+    assert any(place in r.model_extra["refusal_reason"] for place in ("上海", "静安"))  # says what the documents lack
     assert "资料中没有找到" in r.choices[0].message.content
 
 
