@@ -1,6 +1,6 @@
-"""renewal-qa command line: ingest, search, ask, eval, serve (the default: the Gradio chat UI).
+"""renewal-qa command line: ingest, search, ask, eval, serve (the default: chat UI at /, REST API at /v1).
 
-    python app.py                      # build/refresh the index from docs/ and open the UI on 127.0.0.1:7860
+    python app.py [--host H --port P]  # build/refresh the index from docs/, serve UI + REST API on 127.0.0.1:7860
     python app.py ingest [--index DIR] PATH...
     python app.py search "问题" [--index DIR] [--k 5] [--json] [--questions FILE.jsonl]
 """

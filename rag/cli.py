@@ -122,9 +122,9 @@ def cmd_ask(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Build or refresh the index from the knowledge-base folder, then open the UI."""
+    """Build or refresh the index from the knowledge-base folder, then serve the UI and the REST API."""
     from rag.ingest.indexer import ingest
-    from rag.ui.app import launch
+    from rag.service.app import serve
 
     settings = get_settings()
     if getattr(args, "docs", None):
@@ -134,8 +134,26 @@ def cmd_serve(args) -> int:
         report = ingest([settings.paths.docs_dir], settings, index_dir, sync=True)
         print(report.summary(), flush=True)
     host, port = args.host or settings.ui.host, args.port or settings.ui.port
-    print(f"renewal-qa UI on http://{host}:{port}  (API: /ask, /search via gradio_client)", flush=True)
-    launch(settings, index_dir, host, port)
+    print(f"renewal-qa on http://{host}:{port}  (UI at /, REST API at /v1, docs at /v1/docs)", flush=True)
+    serve(settings, index_dir, host, port)
+    return 0
+
+
+def cmd_hash(args) -> int:
+    """Print the hash to put in settings (service.staff_users / staff_password_hash / api_keys)."""
+    import getpass
+    import secrets
+
+    from rag.service.credentials import hash_api_key, hash_password
+
+    if args.command == "hash-key":
+        key = args.secret or secrets.token_urlsafe(24)
+        if not args.secret:
+            print(f"new API key (give it to the script, keep it secret): {key}")
+        print(hash_api_key(key))
+        return 0
+    password = args.secret or getpass.getpass("staff password: ")
+    print(hash_password(password))
     return 0
 
 
@@ -198,12 +216,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, help="JSONL file, one {\"question\"|\"q\": ...} per line")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("serve", help="start the chat UI (the default command)")
+    p = sub.add_parser("serve", help="serve the chat UI and the REST API (the default command)")
     common(p)
     p.add_argument("--host", default=argparse.SUPPRESS)
     p.add_argument("--port", type=int, default=argparse.SUPPRESS)
     p.add_argument("--docs", type=Path, default=None, help="knowledge-base folder (default: settings paths.docs_dir)")
     p.set_defaults(func=cmd_serve)
+
+    for name, what in (("hash-password", "argon2 hash of a staff password"), ("hash-key", "sha256 digest of an API key "
+                                                                                   "(a new random key if none given)")):
+        p = sub.add_parser(name, help=what + " for settings.toml [service]")
+        p.add_argument("secret", nargs="?", default="", help="the password or key (prompted / generated if omitted)")
+        p.set_defaults(func=cmd_hash)
 
     p = sub.add_parser("ask", help="answer a question with citations")
     common(p)

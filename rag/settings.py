@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -91,9 +91,45 @@ class LLMSettings(BaseModel):
 
 
 class UISettings(BaseModel):
-    host: str = Field("127.0.0.1", description="Address the Gradio server binds.")
-    port: int = Field(7860, description="Port the Gradio server binds.")
-    max_upload_mb: float = Field(20.0, gt=0, description="Largest file the knowledge-base tab accepts.")
+    host: str = Field("127.0.0.1", description="Address the server (UI and REST API) binds.")
+    port: int = Field(7860, description="Port the server (UI and REST API) binds.")
+    max_upload_mb: float = Field(20.0, gt=0, description="Largest file the knowledge-base tab and POST /v1/documents accept.")
+
+
+class ServiceSettings(BaseModel):
+    """The HTTP service (app.py serve): staff login, API keys, limits. LLM address, model and key are
+    server configuration only (the `llm` section); nothing a visitor sends becomes a URL."""
+
+    staff_users: dict[str, str] = Field(
+        default_factory=dict, description="Staff logins: user name -> argon2 hash (make one with "
+        "`python app.py hash-password`).")
+    staff_password_hash: str = Field("", description="argon2 hash of the password of the single staff user `staff` "
+                                     "(shorthand for staff_users = {staff = ...}).")
+    api_keys: list[str] = Field(
+        default_factory=list, description="Staff API keys for REST document changes, stored as `sha256:<hex>` "
+        "(`python app.py hash-key`); compared in constant time.")
+    staff_api_key: SecretStr = Field(SecretStr(""), description="One plain staff API key (env "
+                                     "RQA_SERVICE__STAFF_API_KEY); hashed in memory at start, never written.")
+    session_hours: float = Field(12.0, gt=0, description="Lifetime of a staff login (signed cookie).")
+    session_secret: SecretStr = Field(SecretStr(""), description="Key that signs staff session cookies. Empty: "
+                                      "generated once into state_dir, shared by every process on that index.")
+    cookie_secure: bool = Field(False, description="Send the session cookie only over HTTPS (set true behind an "
+                                "HTTPS reverse proxy).")
+    state_dir: Path | None = Field(None, description="Where the generated credential hash and session secret live. "
+                                   "Empty: `<index_dir>/.service`.")
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted (characters).")
+    max_body_kb: int = Field(256, ge=1, description="Largest request body outside uploads (KiB); checked before "
+                             "the body is read.")
+    rate_limit: str = Field("30/minute", description="Per-client limit on chat and search requests (REST and UI), "
+                            "in `limits` notation, e.g. `30/minute`, `5/second`.")
+    login_rate_limit: str = Field("10/minute", description="Per-client limit on staff login attempts.")
+    rate_limit_storage: str = Field("memory://", description="`limits` storage URI; `redis://host:6379` shares the "
+                                    "counters between server processes.")
+    queue_concurrency: int = Field(4, ge=1, description="Gradio events run at once per event type (chat answers "
+                                   "are CPU-bound: about the number of cores).")
+    queue_max_size: int = Field(64, ge=1, description="Gradio queue length; further visitors are told it is full.")
+    forwarded_allow_ips: str = Field("", description="Reverse proxies trusted for X-Forwarded-For/-Proto (comma "
+                                     "separated IPs, as uvicorn's --forwarded-allow-ips). Empty: trust none.")
 
 
 class Settings(BaseSettings):
@@ -107,6 +143,8 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answer generation and refusal.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="OpenAI-compatible LLM server.")
     ui: UISettings = Field(default_factory=UISettings, description="Gradio server.")
+    service: ServiceSettings = Field(default_factory=ServiceSettings, description="HTTP service: staff login, API "
+                                     "keys, limits.")
 
     @classmethod
     def settings_customise_sources(

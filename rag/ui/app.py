@@ -1,7 +1,10 @@
-"""The Gradio app: a thin UI over AnswerService, KnowledgeBase and the eval runner.
+"""The Gradio app: a thin UI over the service's shared components (rag/service/components.py).
 
-Tabs: 问答 (chat for residents and staff), 知识库 (staff: upload / list / delete / re-index),
-评测 (evaluators). API endpoints (gradio_client): /ask, /search.
+Tabs: 问答 (residents' chat, public), 知识库 and 评测 (staff). Staff areas are shown only to a
+logged-in staff session, and every event registered in them is authorised on the server
+(rag/ui/staff_guard.py), so the raw queue protocol cannot run them anonymously either.
+Per-session answer settings are staff-only and limited to the backends the server configured;
+nothing a visitor sends becomes a URL. Public API endpoints (gradio_client): /ask, /search.
 """
 from __future__ import annotations
 
@@ -10,12 +13,13 @@ from pathlib import Path
 
 import gradio as gr
 
-from rag.answering.answer_service import AnswerService
-from rag.knowledge_base import KnowledgeBase
-from rag.retrieval.searcher import Filters, Searcher
-from rag.settings import Settings
+from rag.retrieval.searcher import Filters
+from rag.service.components import Components
+from rag.service.rate_limit import RateLimited, client_of
+from rag.service.sessions import staff_user
 
-from .render import CSS, answer_html, sources_html
+from .render import answer_html, sources_html, status_html
+from .staff_guard import StaffArea, guard_events
 
 EXAMPLES = [
     "我家老小区能装电梯吗？",
@@ -23,28 +27,24 @@ EXAMPLES = [
     "老旧小区改造完了物业怎么管？",
     "在石景山第一次创业有补贴吗？",
 ]
-STATUS_PREFIX = "⏳ "
-
+SUFFIXES = [".txt", ".md", ".html", ".pdf", ".docx"]
 
 # Refusal checks whose reason is written for residents (资料中没有提到：门票); others are diagnostics.
 EXPLAINED_REFUSALS = {"entity", "absent", "off_topic", "type"}
 
 
-def _settings_for(base: Settings, backend: str, llm_url: str, llm_model: str) -> Settings:
-    """Per-session settings: a copy, so one user's choices never change another's."""
-    s = base.model_copy(deep=True)
-    s.answer.backend = backend
-    if llm_url:
-        s.llm.base_url = llm_url
-    if llm_model:
-        s.llm.model = llm_model
-    return s
+def ingest_summary(report) -> str:
+    """An IngestReport in Chinese for staff."""
+    parts = [f"新增 {len(report.added)} 篇", f"更新 {len(report.updated)} 篇", f"未变 {len(report.unchanged)} 篇",
+             f"移除 {len(report.removed)} 篇", f"共 {report.chunks} 个段落", f"用时 {report.seconds:.1f} 秒"]
+    lines = ["重新索引完成：" + "，".join(parts) + "。"]
+    lines += [f"未能读取 {name}：{reason}" for name, reason in report.failed]
+    return "\n\n".join(lines)
 
 
-def build_app(settings: Settings, index_dir: Path | None = None) -> gr.Blocks:
-    searcher = Searcher(settings, index_dir)
-    kb = KnowledgeBase(settings, searcher)
-    default_service = AnswerService(settings, searcher=searcher)
+def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
+    settings, searcher, kb = c.settings, c.searcher, c.kb
+    max_q = settings.service.max_question_chars
 
     def _documents() -> list[dict]:
         try:
@@ -52,31 +52,51 @@ def build_app(settings: Settings, index_dir: Path | None = None) -> gr.Blocks:
         except Exception:  # no index yet: empty choices, the chat says how to build one
             return []
 
-    def doc_choices():
-        return [(f"{d['title']} ({d['doc_id']})", d["doc_id"]) for d in _documents()]
+    def doc_choices(docs=None):
+        return [(f"{d['title']}（{d['doc_id']}）", d["doc_id"]) for d in (docs if docs is not None else _documents())]
 
-    def region_choices():
-        return sorted({d["region"] for d in _documents() if d["region"]})
+    def region_choices(docs=None):
+        return sorted({d["region"] for d in (docs if docs is not None else _documents()) if d["region"]})
 
-    def respond(message, chat, asked, backend, llm_url, llm_model, top_k, mode, regions, doc_ids, date_from, date_to):
+    def limit_problem(message: str, request) -> str:
+        """A Chinese reason to turn the request away (too long, too many), or ''."""
+        if len(message) > max_q:
+            return f"问题太长（{len(message)} 字），请控制在 {max_q} 字以内。"
+        try:
+            c.chat_limiter.hit(client_of(request))
+        except RateLimited as exc:
+            return str(exc)
+        return ""
+
+    def respond(message, chat, asked, backend, top_k, mode, regions, doc_ids, date_from, date_to,
+                request: gr.Request):
         message = (message or "").strip()
         chat = list(chat or [])
         if not message:
             yield chat, gr.skip(), asked, ""
             return
-        service = default_service if backend == settings.answer.backend == "offline" else \
-            AnswerService(_settings_for(settings, backend, llm_url, llm_model), searcher=searcher)
+        problem = limit_problem(message, request)
+        if problem:
+            chat += [{"role": "user", "content": html.escape(message[:200])},
+                     {"role": "assistant", "content": html.escape(problem)}]
+            yield chat, gr.skip(), asked, message
+            return
+        # Answer settings are staff-only, and only among the backends this server configured.
+        if staff_user(request, c.sessions) and backend in c.session_backends():
+            k, mode = int(top_k), (mode if mode in ("hybrid", "dense", "bm25") else None)
+        else:
+            backend, k, mode = settings.answer.backend, settings.retrieval.top_k, None
         filters = Filters(regions=list(regions or []), doc_ids=list(doc_ids or []), date_from=date_from or "",
                           date_to=date_to or "")
-        chat += [{"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": STATUS_PREFIX + "思考中…"}]
+        chat += [{"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": status_html("思考中…")}]
         yield chat, "", asked, ""
         streamed = ""
         final = None
         try:
-            for event in service.stream(message, history=asked, k=int(top_k), mode=mode, filters=filters):
+            for event in c.answers.stream(message, history=asked, k=k, mode=mode, filters=filters, backend=backend):
                 kind = event["type"]
                 if kind == "status" and not streamed:
-                    chat[-1] = {"role": "assistant", "content": STATUS_PREFIX + html.escape(event["text"])}
+                    chat[-1] = {"role": "assistant", "content": status_html(event["text"])}
                 elif kind == "delta":
                     streamed += event["text"]
                     chat[-1] = {"role": "assistant", "content": answer_html(streamed)}
@@ -103,49 +123,91 @@ def build_app(settings: Settings, index_dir: Path | None = None) -> gr.Blocks:
     def reset():
         return [], "", [], ""
 
-    def ask_api(question: str) -> dict:
-        """Answer one question with citations (offline defaults)."""
-        return default_service.ask(question).to_dict()
+    def ask_api(question: str, request: gr.Request) -> dict:
+        """Answer one question with citations (the server's default backend)."""
+        question = (question or "").strip()
+        problem = limit_problem(question, request)
+        if problem:
+            raise gr.Error(problem)
+        return c.answers.ask(question).to_dict()
 
-    def search_api(query: str, k: int = 5) -> dict:
+    def search_api(query: str, k: int = 5, request: gr.Request = None) -> dict:
         """Retrieve passages for a query."""
-        return searcher.search(query, k=int(k)).to_dict()
+        problem = limit_problem((query or "").strip(), request)
+        if problem:
+            raise gr.Error(problem)
+        return searcher.search(query, k=max(1, min(int(k), 20))).to_dict()
 
-    def kb_table():
-        try:
-            docs = kb.documents()
-        except Exception as exc:
-            return [[f"（索引不可用：{exc}）", "", "", "", "", 0]]
+    # ---- knowledge base (staff) ----
+    def kb_table(docs=None):
+        if docs is None:
+            try:
+                docs = kb.documents()
+            except Exception as exc:
+                return [[f"（索引不可用：{exc}）", "", "", "", "", 0]]
         return [[d["doc_id"], d["title"], d["publisher"], d["date"], d["region"], d["chunks"]] for d in docs]
 
     def kb_refresh():
-        choices = doc_choices()
-        return kb_table(), gr.update(choices=choices), gr.update(choices=choices), gr.update(choices=region_choices())
+        """Table and every document drop-down, read fresh from the live index."""
+        docs = _documents()
+        choices = doc_choices(docs)
+        return (kb_table(docs), gr.update(choices=choices, value=None), gr.update(choices=choices),
+                gr.update(choices=region_choices(docs)))
 
     def kb_upload(files):
         if not files:
-            return "请选择文件。", *kb_refresh()
+            return "请先选择要上传的文件。", *kb_refresh()
         messages = []
         for f in files if isinstance(files, list) else [files]:
             path = Path(getattr(f, "name", f))
             original = getattr(f, "orig_name", None) or path.name
             try:
                 result = kb.add(path, original)
-                messages.append(("✅ " if result.ok else "❌ ") + result.message)
+                messages.append(("成功：" if result.ok else "失败：") + result.message)
             except Exception as exc:
-                messages.append(f"❌ {original}：索引失败（{exc}），知识库未改变")
+                messages.append(f"失败：{original} 索引出错（{exc}），知识库未改变。")
+            finally:
+                path.unlink(missing_ok=True)  # Gradio's upload copy: docs/ holds the kept one
         return "\n\n".join(messages), *kb_refresh()
 
-    def kb_delete(doc_id):
+    def kb_ask_delete(doc_id):
+        docs = {d["doc_id"]: d for d in _documents()}
+        if not doc_id or doc_id not in docs:
+            return gr.update(visible=False), "", "", "请先在“选择要删除的文档”中选一篇文档。"
+        d = docs[doc_id]
+        question = (f"确定删除《{d['title']}》（{doc_id}，文件 {d['file']}，{d['chunks']} 个段落）吗？"
+                    "它会从索引中移除，知识库文件夹中的文件也会删除。")
+        return gr.update(visible=True), question, doc_id, ""
+
+    def kb_delete_confirmed(doc_id):
+        hide = gr.update(visible=False)
         if not doc_id:
-            return "请选择要删除的文档。", *kb_refresh()
-        return kb.delete(doc_id).message, *kb_refresh()
+            return "没有待删除的文档。", *kb_refresh(), hide, ""
+        titles = {d["doc_id"]: d["title"] for d in _documents()}
+        result = kb.delete(doc_id)
+        message = f"已删除《{titles.get(doc_id, doc_id)}》（{doc_id}）。" if result.ok else result.message
+        return message, *kb_refresh(), hide, ""
+
+    def kb_cancel_delete():
+        return gr.update(visible=False), "", "", "已取消删除。"
 
     def kb_reindex():
-        return kb.reindex().message.replace("\n", "\n\n"), *kb_refresh()
+        try:
+            message = ingest_summary(kb.reindex().report)
+        except Exception as exc:
+            message = f"重新索引失败（{exc}），原索引未改变。"
+        return message, *kb_refresh()
+
+    def on_load(request: gr.Request):
+        user = staff_user(request, c.sessions)
+        login = (f"已登录员工：{html.escape(user)} · [退出登录](staff/logout)" if user else "[员工登录](staff/login)")
+        staff = gr.update(visible=bool(user))
+        return (login, staff, staff, staff, *kb_refresh())
 
     with gr.Blocks(title="城市更新政策问答") as demo:
-        gr.Markdown("## 城市更新政策问答\n根据已收录的政策与新闻资料回答，每句话都注明出处；资料里没有的，会直接告诉您“资料中没有找到”。")
+        with gr.Row():
+            gr.Markdown("## 城市更新政策问答\n根据已收录的政策与新闻资料回答，每句话都注明出处；资料里没有的，会直接告诉您“资料中没有找到”。")
+            login_md = gr.Markdown("[员工登录](staff/login)", elem_id="staff-login")
         asked = gr.State([])
         with gr.Tab("问答"):
             with gr.Row():
@@ -154,7 +216,7 @@ def build_app(settings: Settings, index_dir: Path | None = None) -> gr.Blocks:
                                          feedback_options=None)
                     with gr.Row():
                         box = gr.Textbox(placeholder="请输入问题，例如：我家老小区能装电梯吗？", show_label=False,
-                                         scale=5, elem_id="question")
+                                         scale=5, elem_id="question", max_length=max_q)
                         send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
                         new = gr.Button("新对话", scale=1, elem_id="new-chat")
                     with gr.Row():
@@ -162,18 +224,18 @@ def build_app(settings: Settings, index_dir: Path | None = None) -> gr.Blocks:
                     sources = gr.HTML(elem_id="sources")
                 with gr.Column(scale=1):
                     with gr.Accordion("筛选", open=False):
-                        regions = gr.Dropdown(choices=region_choices(), multiselect=True, label="地区")
-                        doc_filter = gr.Dropdown(choices=doc_choices(), multiselect=True, label="文档")
+                        regions = gr.Dropdown(choices=[], multiselect=True, label="地区", elem_id="filter-regions")
+                        doc_filter = gr.Dropdown(choices=[], multiselect=True, label="文档", elem_id="filter-docs")
                         date_from = gr.Textbox(label="起始日期（如 2023-01）")
                         date_to = gr.Textbox(label="截止日期（如 2023-12-31）")
-                    with gr.Accordion("设置（仅本次会话）", open=False):
-                        backend = gr.Radio(["offline", "openai"], value=settings.answer.backend, label="回答后端",
-                                           info="offline：内置离线回答；openai：OpenAI 兼容服务（vLLM/Ollama/DeepSeek…）")
-                        llm_url = gr.Textbox(value=settings.llm.base_url, label="LLM 地址")
-                        llm_model = gr.Textbox(value=settings.llm.model, label="模型")
+                    with gr.Accordion("回答设置（员工，仅本次会话）", open=False, visible=False,
+                                      elem_id="answer-settings") as settings_box:
+                        backends = c.session_backends()
+                        backend = gr.Radio(backends, value=settings.answer.backend, label="回答后端",
+                                           info="offline：内置离线回答；openai：服务器配置的 LLM（地址与密钥只在服务器配置）")
                         top_k = gr.Slider(1, 10, value=settings.retrieval.top_k, step=1, label="检索段落数 top-k")
                         mode = gr.Radio(["hybrid", "dense", "bm25"], value=settings.retrieval.mode, label="检索方式")
-            inputs = [box, chatbot, asked, backend, llm_url, llm_model, top_k, mode, regions, doc_filter, date_from, date_to]
+            inputs = [box, chatbot, asked, backend, top_k, mode, regions, doc_filter, date_from, date_to]
             outputs = [chatbot, sources, asked, box]
             send.click(respond, inputs, outputs, api_visibility="private")
             box.submit(respond, inputs, outputs, api_visibility="private")
@@ -182,36 +244,46 @@ def build_app(settings: Settings, index_dir: Path | None = None) -> gr.Blocks:
                 b.click(lambda q=q: q, None, box, api_visibility="private").then(
                     respond, inputs, outputs, api_visibility="private")
 
-        with gr.Tab("知识库"):
-            gr.Markdown(f"上传 {' '.join(['.txt', '.md', '.html', '.pdf', '.docx'])} 文件（单个不超过 "
-                        f"{settings.ui.max_upload_mb:g} MB）。上传后立即索引，问答页无需重启即可检索到。")
-            upload = gr.File(label="上传文件", file_count="multiple", elem_id="kb-upload")
+        with gr.Tab("知识库", visible=False, elem_id="kb-tab") as kb_tab, StaffArea(demo) as kb_area:
+            gr.Markdown(f"上传 {' '.join(SUFFIXES)} 文件（单个不超过 {settings.ui.max_upload_mb:g} MB）。"
+                        "上传后立即索引，问答页无需重启即可检索到。")
+            upload = gr.File(label="选择文件", file_count="multiple", file_types=SUFFIXES, elem_id="kb-upload")
             upload_btn = gr.Button("上传并索引", variant="primary", elem_id="kb-upload-btn")
             kb_status = gr.Markdown(elem_id="kb-status")
-            table = gr.Dataframe(headers=["doc_id", "标题", "发布方", "日期", "地区", "段落数"], value=kb_table,
+            table = gr.Dataframe(headers=["doc_id", "标题", "发布方", "日期", "地区", "段落数"], value=[],
                                  interactive=False, elem_id="kb-table")
             with gr.Row():
-                victim = gr.Dropdown(choices=doc_choices(), label="选择文档", elem_id="kb-victim")
-                delete_btn = gr.Button("删除文档", variant="stop")
-                reindex_btn = gr.Button("重新索引")
+                victim = gr.Dropdown(choices=[], value=None, label="选择要删除的文档", elem_id="kb-victim")
+                delete_btn = gr.Button("删除文档…", variant="stop", elem_id="kb-delete")
+                reindex_btn = gr.Button("重新索引", elem_id="kb-reindex")
+            pending = gr.State("")
+            with gr.Group(visible=False, elem_id="kb-confirm") as confirm_box:
+                confirm_text = gr.Markdown(elem_id="kb-confirm-text")
+                with gr.Row():
+                    confirm_btn = gr.Button("确认删除", variant="stop", elem_id="kb-confirm-delete")
+                    cancel_btn = gr.Button("取消", elem_id="kb-cancel-delete")
             kb_outputs = [kb_status, table, victim, doc_filter, regions]
-            upload_btn.click(kb_upload, upload, kb_outputs, api_visibility="private")
-            delete_btn.click(kb_delete, victim, kb_outputs, api_visibility="private")
+            upload_btn.click(kb_upload, upload, kb_outputs, api_visibility="private").then(
+                lambda: None, None, upload, api_visibility="private")
+            delete_btn.click(kb_ask_delete, victim, [confirm_box, confirm_text, pending, kb_status],
+                             api_visibility="private")
+            confirm_btn.click(kb_delete_confirmed, pending, kb_outputs + [confirm_box, pending],
+                              api_visibility="private")
+            cancel_btn.click(kb_cancel_delete, None, [confirm_box, confirm_text, pending, kb_status],
+                             api_visibility="private")
             reindex_btn.click(kb_reindex, None, kb_outputs, api_visibility="private")
 
-        with gr.Tab("评测"):
+        with gr.Tab("评测", visible=False, elem_id="eval-tab") as eval_tab, StaffArea(demo) as eval_area:
             from .eval_tab import build_eval_tab
 
             build_eval_tab(settings, index_dir)
 
+        # Answer settings are read inside respond() (staff only); guard the staff tabs' events here.
+        guard_events(demo, kb_area.fn_ids + eval_area.fn_ids, c.sessions)
+        demo.load(on_load, None, [login_md, kb_tab, eval_tab, settings_box, table, victim, doc_filter, regions],
+                  api_visibility="private")
+
         gr.api(ask_api, api_name="ask")
         gr.api(search_api, api_name="search")
+    demo.staff_fn_ids = kb_area.fn_ids + eval_area.fn_ids  # for tests and later staff tabs
     return demo
-
-
-def launch(settings: Settings, index_dir: Path | None = None, host: str | None = None, port: int | None = None,
-           block: bool = True):
-    demo = build_app(settings, index_dir)
-    demo.queue(default_concurrency_limit=4)
-    return demo.launch(server_name=host or settings.ui.host, server_port=port or settings.ui.port, css=CSS,
-                       footer_links=["api"], prevent_thread_lock=not block, show_error=True)

@@ -17,6 +17,11 @@ def answer_html(text: str) -> str:
     return _MARKER.sub(lambda m: f'<a class="cite" href="#src-{m.group(1)}">【{m.group(1)}】</a>', html.escape(text))
 
 
+def status_html(text: str) -> str:
+    """A progress line (no emoji: Chromium without an emoji font shows them as empty boxes)."""
+    return f'<span class="rqa-status">{html.escape(text)}</span>'
+
+
 def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
     out, pos = [], 0
     for s, e in sorted(spans):
@@ -65,7 +70,7 @@ def sources_html(answer: Answer | None) -> str:
         return ""
     blocks = []
     if answer.notice:
-        blocks.append(f'<div class="notice">⚠️ {html.escape(answer.notice)}</div>')
+        blocks.append(f'<div class="notice"><b>注意：</b>{html.escape(answer.notice)}</div>')
     if answer.citations:
         blocks.append('<div class="sources-title">引用来源</div>')
         blocks += [card(c.n, c.hit, c.quotes, f"src-{c.n}") for c in answer.citations]
@@ -86,4 +91,8 @@ CSS = """
 .source-card mark{background:#fff3b0;padding:0 1px}.passage{background:#eef6ff}
 .notice{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:6px 10px;margin:6px 0}
 .sources-title{font-weight:600;margin-top:8px}a.cite{text-decoration:none;color:#0969da}
+.rqa-status{color:#57606a}.rqa-status::before{content:"";display:inline-block;width:.6em;height:.6em;margin-right:.4em;
+border-radius:50%;background:#0969da;animation:rqa-pulse 1s ease-in-out infinite alternate}
+@keyframes rqa-pulse{from{opacity:.25}to{opacity:1}}
+#staff-login{text-align:right;max-width:16em}
 """
