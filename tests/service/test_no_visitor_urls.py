@@ -97,8 +97,17 @@ def test_visitor_urls_are_never_contacted_and_the_key_reaches_only_the_configure
     config = httpx.get(llm_service.url + "config").json()
     respond = next(d for d in config["dependencies"] if d["api_name"] == "respond")
     comps = {c["id"]: c for c in config["components"]}
+    def is_date(i):
+        return "日期" in (comps[i]["props"].get("label") or "")
+
     data = [question if n == 0 else (trap if comps[i]["type"] == "textbox" else comps[i]["props"].get("value"))
             for n, i in enumerate(respond["inputs"])]
+    msg = queue_call(llm_service.url, respond["id"], data)
+    assert msg["success"], msg
+    # a URL in a date filter is not a date: the resident is told which field, and nothing is called
+    assert "起始日期" in str(msg["output"]["data"][0]) and "无法识别" in str(msg["output"]["data"][0])
+    data = [question if n == 0 else ("" if is_date(i) else trap) if comps[i]["type"] == "textbox"
+            else comps[i]["props"].get("value") for n, i in enumerate(respond["inputs"])]
     msg = queue_call(llm_service.url, respond["id"], data)
     assert msg["success"], msg
     chat = msg["output"]["data"][0]
