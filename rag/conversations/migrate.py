@@ -1,6 +1,7 @@
 """Bring a database to the newest schema with Alembic, programmatically (no alembic.ini needed)."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -8,6 +9,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_IN_PROCESS = threading.Lock()  # Alembic's `context` is one global per process
 
 
 def alembic_config(url: str = "") -> Config:
@@ -19,7 +21,8 @@ def alembic_config(url: str = "") -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    """Processes sharing one PostgreSQL database take turns through an advisory lock (migrations/env.py)."""
+    with _IN_PROCESS, engine.begin() as connection:
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)

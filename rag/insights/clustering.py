@@ -50,5 +50,9 @@ def top_terms(member_texts: list[str], all_texts: list[str], n: int = 4) -> list
     return out
 
 
+# Question filler the retrieval stopword list keeps (it matters there, not in a topic label).
+_FILLER = {"怎么样", "怎么办", "为什么", "是不是", "能不能", "可不可以", "要不要", "需要", "哪儿", "多少钱", "情况"}
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in tokenize(text) if len(w) > 1 and not w.isdigit()]
+    return [w for w in tokenize(text) if len(w) > 1 and not w.isdigit() and w not in _FILLER]
