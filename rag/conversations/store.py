@@ -162,6 +162,11 @@ class ConversationStore:
         with self._sessions() as s:
             return [_exchange_dict(e) for e in s.scalars(q)]
 
+    def exchange(self, exchange_id: str) -> dict | None:
+        with self._sessions() as s:
+            e = s.get(Exchange, exchange_id, options=[selectinload(Exchange.feedback)])
+            return _exchange_dict(e) if e else None
+
     def session(self, session_id: str) -> list[dict]:
         """One browser session's conversation, oldest first (the chat restores it after a reload)."""
         return self.exchanges(session_id=session_id)
