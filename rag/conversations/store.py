@@ -96,11 +96,14 @@ class ConversationStore:
                 notice=rec.notice, index_version=rec.index_version[:64])
             with self._sessions.begin() as s:
                 s.add(row)
-            self._maybe_apply_retention()
-            return row.id
         except Exception as exc:  # noqa: BLE001 — whatever the database did, the answer goes out
             self._failed("record", exc)
             return None
+        try:
+            self._maybe_apply_retention()
+        except Exception as exc:  # noqa: BLE001 — the exchange is stored; forgetting old ones waits for next time
+            self._failed("retention", exc)
+        return row.id
 
     def set_feedback(self, exchange_id: str, rating: str | None, reason: str = "", text: str = "") -> bool:
         """👍/👎 on an exchange (a second vote replaces the first; rating None takes it back).

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 import numpy as np
 
@@ -28,13 +29,9 @@ def usage(exchanges: list[dict], timezone: str) -> dict:
     """{"totals": {...}, "per_day": [{"day", ...}]} over exchanges as ConversationStore.exchanges() gives them."""
     by_day: dict[str, list[dict]] = defaultdict(list)
     for r in exchanges:
-        by_day[local_day(_parse(r["created_at"]), timezone)].append(r)
+        # stored as UTC with +00:00; local_day wants naive UTC
+        by_day[local_day(datetime.fromisoformat(r["created_at"]).replace(tzinfo=None), timezone)].append(r)
     totals = _figures(exchanges)
     totals["sessions"] = len({r["session_id"] for r in exchanges})
     return {"totals": totals, "per_day": [{"day": day, **_figures(rows)} for day, rows in sorted(by_day.items())]}
 
-
-def _parse(iso: str):
-    from datetime import datetime
-
-    return datetime.fromisoformat(iso).replace(tzinfo=None)  # stored as UTC with +00:00

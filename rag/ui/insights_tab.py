@@ -63,13 +63,17 @@ def build_insights_tab(insights: Insights, authorise: Callable[[gr.Request], Non
     settings = insights.settings
     eval_file = Path(eval_items_file or settings.conversations.eval_items_file)
 
+    def _store():
+        if insights.store is None:
+            raise gr.Error("对话记录未开启（settings conversations.enabled）")
+        return insights.store
+
     def _since(text: str):
         return parse_day(text, "起始日期") if text and text.strip() else None
 
     def refresh(since_text: str, request: gr.Request):
         authorise(request)
-        if insights.store is None:
-            raise gr.Error("对话记录未开启（settings conversations.enabled）")
+        _store()
         try:
             report = insights.report(since=_since(since_text))
         except ValueError as exc:
@@ -85,12 +89,12 @@ def build_insights_tab(insights: Insights, authorise: Callable[[gr.Request], Non
         authorise(request)
         if not exchange_id:
             return "请先选择一个问题（点“刷新”载入知识缺口）。"
-        exchange = insights.store.exchange(exchange_id)
+        exchange = _store().exchange(exchange_id)
         if exchange is None:
             return "找不到这条对话记录，可能已被删除。"
         history = []
         if exchange["standalone_question"]:  # a follow-up: the eval replays the questions before it
-            earlier = [e for e in insights.store.session(exchange["session_id"]) if e["created_at"] < exchange["created_at"]]
+            earlier = [e for e in _store().session(exchange["session_id"]) if e["created_at"] < exchange["created_at"]]
             history = [e["question"] for e in earlier]
         try:
             item, added = add_eval_item(eval_file, exchange["question"], kind, gold_answer=gold_answer,
@@ -108,8 +112,9 @@ def build_insights_tab(insights: Insights, authorise: Callable[[gr.Request], Non
         except ValueError as exc:
             raise gr.Error(str(exc)) from None
         folder = Path(tempfile.mkdtemp(prefix="insights-csv-"))
-        return [str(conversations_csv(insights.store.exchanges(since=since), folder / "conversations.csv")),
-                str(feedback_csv(insights.store.feedback(since=since), folder / "feedback.csv"))]
+        store = _store()
+        return [str(conversations_csv(store.exchanges(since=since), folder / "conversations.csv")),
+                str(feedback_csv(store.feedback(since=since), folder / "feedback.csv"))]
 
     def delete_before(day_text: str, confirmed: bool, request: gr.Request):
         authorise(request)
@@ -119,7 +124,7 @@ def build_insights_tab(insights: Insights, authorise: Callable[[gr.Request], Non
             day = parse_day(day_text or "", "删除日期")
         except ValueError as exc:
             return f"❌ {exc}"
-        n = insights.store.delete_before(day)
+        n = _store().delete_before(day)
         return f"已删除 {day.isoformat()} 之前的 {n} 条对话及其反馈。"
 
     gr.Markdown("居民问了什么、哪些问题资料答不上（拒答或被点差评）。仅工作人员可见。")
