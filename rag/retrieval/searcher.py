@@ -48,7 +48,7 @@ class FilterError(ValueError):
 
 
 _DATE = re.compile(r"^(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?\s*月?)?\s*年?$")
-_DATE_FIELDS = {"date_from": "起始日期", "date_to": "截止日期"}
+DATE_FIELDS = {"date_from": "起始日期", "date_to": "截止日期"}
 
 
 def parse_filter_date(value: str, label: str) -> str:
@@ -81,7 +81,7 @@ class Filters:
 
     def check(self) -> "Filters":
         """Normalise the dates in place (2023-1 → 2023-01); raise FilterError naming a field that does not parse."""
-        for name, label in _DATE_FIELDS.items():
+        for name, label in DATE_FIELDS.items():
             setattr(self, name, parse_filter_date(getattr(self, name), label))
         if self.date_from and self.date_to and self.date_from[: len(self.date_to)] > self.date_to:
             raise FilterError(f"起始日期 {self.date_from} 晚于截止日期 {self.date_to}")

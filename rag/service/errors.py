@@ -5,6 +5,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from rag.retrieval.searcher import DATE_FIELDS, FilterError, parse_filter_date
 from rag.service.rate_limit import RateLimited
 from rag.stores.index_store import IndexProblem
 
@@ -28,6 +29,17 @@ def _field(loc) -> str:
     return ".".join(parts) or "请求体"
 
 
+def _problem(e: dict) -> str:
+    field = _field(e.get("loc", ()))
+    name = field.rsplit(".", 1)[-1]
+    if name in DATE_FIELDS:  # the same words as the UI's filter check
+        try:
+            parse_filter_date(str(e.get("input", "")), DATE_FIELDS[name])
+        except FilterError as exc:
+            return str(exc)
+    return f"{field}：{e.get('msg', '')}"
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
@@ -40,7 +52,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
-        problems = [f"{_field(e.get('loc', ()))}：{e.get('msg', '')}" for e in exc.errors()[:5]]
+        problems = [_problem(e) for e in exc.errors()[:5]]
         return error_json(422, "请求内容不合要求：" + "；".join(problems))
 
     @app.exception_handler(RateLimited)
@@ -50,3 +62,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IndexProblem)
     async def no_index(request: Request, exc: IndexProblem):
         return error_json(503, f"索引不可用：{exc}")
+
+    @app.exception_handler(FilterError)
+    async def bad_filter(request: Request, exc: FilterError):  # e.g. 起始日期“去年”无法识别 (names the field)
+        return error_json(422, str(exc))

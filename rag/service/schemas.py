@@ -117,13 +117,17 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
+ISO_DATE = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
+
+
 class SearchFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
     regions: list[str] = Field(default_factory=list, max_length=50)
     doc_ids: list[str] = Field(default_factory=list, max_length=200)
-    date_from: str = Field("", max_length=10, pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$",
-                           description="YYYY, YYYY-MM or YYYY-MM-DD")
-    date_to: str = Field("", max_length=10, pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
+    # The schema states the ISO forms; Filters.check then rejects what no pattern can say (2023-02-30, a start
+    # after the end) with a 422 whose Chinese message names the field.
+    date_from: str = Field("", max_length=10, pattern=ISO_DATE, description="起始日期: YYYY, YYYY-MM or YYYY-MM-DD")
+    date_to: str = Field("", max_length=10, pattern=ISO_DATE, description="截止日期: YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 class SearchRequest(BaseModel):

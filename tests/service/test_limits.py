@@ -49,3 +49,10 @@ def test_health_and_readiness(api):
     assert api.get("/healthz").json() == {"status": "ok"}
     ready = api.get("/readyz").json()
     assert ready["status"] == "ready" and ready["documents"] >= 5 and ready["chunks"] > 100
+
+
+def test_filter_that_does_not_parse_is_a_422_naming_the_field(api):
+    r = api.post("/v1/search", json={"query": "加装电梯", "filters": {"date_from": "去年"}})
+    assert r.status_code == 422 and "起始日期" in r.json()["error"]["message"]
+    r = api.post("/v1/search", json={"query": "加装电梯", "filters": {"date_from": "8392-70-15"}})
+    assert r.status_code == 422 and "无法识别" in r.json()["error"]["message"]
