@@ -19,6 +19,7 @@ from rag.documents import Document
 from rag.ingest.chunking import chunk_document
 from rag.ingest.document_builder import build_document, doc_id_for
 from rag.ingest.loaders import LoadError, discover
+from rag.ingest.sentences import embed_sentences, sentence_rows, sentence_texts, sentences_by_chunk
 from rag.settings import Settings
 from rag.stores.index_store import IndexStore, NoIndex, embedding_fingerprint
 from rag.text.text_match import normalise, tokenize, tokenizer_fingerprint
@@ -55,7 +56,7 @@ class IngestReport:
 def chunker_fingerprint(settings: Settings) -> dict:
     c = settings.chunking
     return {"encoding": c.encoding, "chunk_tokens": c.chunk_tokens, "overlap_tokens": c.overlap_tokens,
-            "min_chunk_tokens": c.min_chunk_tokens, "cleaner": 2, "passage_form": "normalised",
+            "min_chunk_tokens": c.min_chunk_tokens, "cleaner": 2, "passage_form": "normalised", "sentences": 1,
             "tokenizer": tokenizer_fingerprint()}
 
 
@@ -132,7 +133,9 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
         # 3. Chunk and embed only what changed.
         documents: list[Document] = []
         chunk_rows, token_rows, vector_rows = [], [], []
+        sent_rows, sent_vector_rows = [], []  # sentence data (rag/ingest/sentences.py), reused like chunks
         prev_docs = previous.documents if previous else {}
+        prev_sentences = sentences_by_chunk(previous.sentences) if previous else {}
         for doc_id in keep_ids + [d for d in fresh if d not in (remove or [])]:
             new = fresh.get(doc_id)
             old = prev_docs.get(doc_id)
@@ -142,6 +145,10 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
                 chunk_rows += [previous.chunks[i] for i in rows]
                 token_rows += [previous.tokens[i] for i in rows]
                 vector_rows.append(previous.vectors[rows] if rows else np.zeros((0, embedder.dim), np.float32))
+                srows = [j for i in rows for j in prev_sentences.get(previous.chunks[i].chunk_id, [])]
+                sent_rows += [previous.sentences[j] for j in srows]
+                sent_vector_rows.append(previous.sentence_vectors[srows] if srows
+                                        else np.zeros((0, embedder.dim), np.float32))
                 if new is not None:
                     report.unchanged.append(doc_id)
             else:
@@ -153,6 +160,9 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
                 # Embedded in the same matching form as queries (Simplified, NFKC, lower case), so a
                 # Traditional question and a Simplified passage meet in one script.
                 vector_rows.append(embedder.embed_passages([normalise(t) for t in texts]))
+                srows = sentence_rows(doc, chunks)
+                sent_rows += srows
+                sent_vector_rows.append(embed_sentences(embedder, sentence_texts(chunks, srows)))
                 report.embedded_chunks += len(chunks)
                 (report.updated if old is not None else report.added).append(doc_id)
             documents.append(doc)
@@ -165,7 +175,8 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
             manifest = {"fingerprint": fingerprint,
                         "documents": {d.doc_id: {"source": d.source, "content_hash": d.content_hash,
                                                  "title": d.title} for d in documents}}
-            report.version = store.write(manifest, documents, chunk_rows, token_rows, vectors)
+            sent_vectors = np.vstack(sent_vector_rows) if sent_vector_rows else np.zeros((0, embedder.dim), np.float32)
+            report.version = store.write(manifest, documents, chunk_rows, token_rows, vectors, sent_rows, sent_vectors)
     report.seconds = time.perf_counter() - t0
     return report
 
