@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from rag.evidence.question_parse import QUESTION_CHARS, pos_words
-from rag.text.gazetteer import forms, place_names, places_in  # noqa: F401  (re-exported for callers)
+from rag.text.gazetteer import forms, local_places, place_names, places_in  # noqa: F401  (re-exported for callers)
 from rag.text.text_match import normalise
 
 # Below county level the gazetteer stops; a named 街道 / 镇 / 村 / 小区 still counts as a place.
@@ -22,6 +22,7 @@ def entities(question: str, also: frozenset[str] = frozenset()) -> list[str]:
     """Places (gazetteer), named local places (…街道, …小区) and organisations the question names.
     `also`: place names the knowledge base uses (钟楼 where it says 钟楼区)."""
     found = places_in(normalise(question), also)
+    found += [p for p in local_places(normalise(question)) if not any(p in f or f in p for f in found)]
     for word, flag in pos_words(question):
         if word in _GENERIC or QUESTION_CHARS & set(word) or any(word in f or f in word for f in found):
             continue

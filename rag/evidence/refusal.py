@@ -24,8 +24,9 @@ import re
 from dataclasses import dataclass, field
 
 from rag.evidence.asked_type import AskedType, asked_types
-from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, known, off_topic
-from rag.evidence.places import entities, mentions
+from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, kb_text, known, off_topic
+from rag.evidence.places import entities, forms, mentions
+from rag.evidence.reader import kb_place_forms
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.text_match import normalise, synonyms_of, tokenize
@@ -41,6 +42,7 @@ class Evidence:
     refuse: bool = False
     kind: str = ""  # which check refused: no_hits | task | off_topic | entity | absent | type | weak | ""
     reason: str = ""
+    asked_kind: str = ""  # for `type`: the kind of answer no sentence carries (数量, 金额 …)
 
     @property
     def off_topic(self) -> bool:
@@ -92,10 +94,14 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
     return False
 
 
-TYPE_SHARE = 0.45  # share of the question's (idf) weight the sentence carrying the asked kind of answer must hold
+TYPE_SHARE = 0.45
+# With the reader: a sentence carrying the asked kind of answer, this close in meaning and sharing this much of
+# the question's words, supports it even when the question's words are not the documents' (受益 / 惠及).
+SEM_HOLDS, LEX_HOLDS = 0.92, 0.35  # share of the question's (idf) weight the sentence carrying the asked kind of answer must hold
 
 
-def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE) -> Evidence:
+def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE,
+           reading=None) -> Evidence:
     """Run the checks in order; the first failure refuses with a reason a user can read."""
     weights = _weights(question, snap)
     cov = max((_covered(weights, h.tokens) for h in hits[:3]), default=0.0)  # best of the top 3 passages
@@ -110,7 +116,15 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
     if topics:
         ev.refuse, ev.kind, ev.reason = True, "off_topic", f"资料中没有提到：{'、'.join(topics)}"
         return ev
-    ev.missing_entities = [e for e in entities(question) if not any(mentions(h, e) for h in hits)]
+    if reading is not None:
+        # a place the knowledge base names somewhere is the reader's business (it answers for that place,
+        # or says the documents give the fact only for another); refusing outright is certain only for
+        # places and organisations the documents never mention
+        text = kb_text(snap)
+        ev.missing_entities = [e for e in entities(question, kb_place_forms(snap))
+                               if not any(mentions(h, e) for h in hits) and not any(f in text for f in forms(e))]
+    else:
+        ev.missing_entities = [e for e in entities(question) if not any(mentions(h, e) for h in hits)]
     if ev.missing_entities:
         ev.refuse, ev.kind, ev.reason = True, "entity", f"资料中没有提到：{'、'.join(ev.missing_entities)}"
         return ev
@@ -119,8 +133,12 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         ev.refuse, ev.kind, ev.reason = True, "absent", f"资料中没有提到：{'、'.join(ev.absent_terms)}"
         return ev
     for kind in asked_types(normalise(question)):
+        if reading is not None and any(s.holds and s.semantic >= SEM_HOLDS and s.lexical >= LEX_HOLDS
+                                       for s in reading.sentences):
+            break  # a sentence close in meaning carries the asked kind (惠及14200余户 for 多少户受益)
         if not type_supported(kind, weights, hits, min_share=type_share):
             ev.refuse, ev.kind, ev.reason = True, "type", f"资料中没有找到相关的{kind.name}"
+            ev.asked_kind = kind.name
             return ev
     if cov < refuse_below:
         ev.refuse, ev.kind, ev.reason = True, "weak", f"evidence too weak (coverage {cov:.2f} < {refuse_below:.2f})"

@@ -13,28 +13,11 @@ import re
 import numpy as np
 
 from rag.documents import Chunk, Document
-from rag.text.gazetteer import county_short_forms, divisions, full_name, places_in
+from rag.text.gazetteer import county_short_forms, divisions, full_name, local_places, places_in
+from rag.text.sentence_split import split_sentences
 from rag.text.text_match import normalise
 
-# One answer unit: up to 。！？ or ；(a clause list item) or a line end. Closing quotes stay with it.
-SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*[”」』）)]*")
-_LOCAL = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街道|社区|小区|新村|花园|镇|乡|村)")
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
-MIN_CHARS = 6
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each answer unit in `text`, whitespace trimmed; fragments under MIN_CHARS dropped."""
-    out = []
-    for m in SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e - s >= MIN_CHARS:
-            out.append((s, e))
-    return out
 
 
 def is_division(name: str) -> bool:
@@ -44,7 +27,7 @@ def is_division(name: str) -> bool:
 def named_places(text_norm: str, also: frozenset[str]) -> list[str]:
     """Gazetteer places (as full names) and local places (…街道, …社区) the text names."""
     found = [full_name(p) for p in places_in(text_norm, also)]
-    found += [m.group(0) for m in _LOCAL.finditer(text_norm) if m.group(0)[:-2] not in ("各", "本", "该", "所在")]
+    found += local_places(text_norm)
     return list(dict.fromkeys(found))
 
 

@@ -163,3 +163,38 @@ def contains(outer: str, inner: str) -> bool:
             return True
         b = _parent(b)
     return False
+
+
+# Below county level the gazetteer stops; a named 街道 / 社区 / 小区 / 村 is found by its suffix word.
+LOCAL_SUFFIXES = ("街道", "社区", "小区", "新村", "花园", "花苑", "片区", "镇", "乡", "村")
+_GENERIC_LOCAL = {"老旧小区", "老小区", "旧小区", "城中村", "新农村", "农村", "乡村", "城镇", "乡镇", "本小区", "该小区", "各小区",
+                  "全小区", "城乡", "老旧", "各村", "全村", "本村"}
+_PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "r", "q", "x", "eng", "y", "e", "o", "f")
+
+
+def local_places(text_norm: str) -> list[str]:
+    """Named streets, communities and estates (永红街道, 鲁谷社区, 文享花园): a suffix word with the one- or
+    two-character words just before it (jieba does not know these names, so it cuts them up)."""
+    import jieba.posseg as pseg
+
+    from rag.text.text_match import STOPWORDS, jieba_instance
+
+    jieba_instance()
+    words = list(pseg.cut(text_norm, HMM=False))
+    found = []
+    for i, (word, _flag) in enumerate(words):
+        suffix = next((s for s in LOCAL_SUFFIXES if word.endswith(s)), None)
+        if suffix is None or word in _GENERIC_LOCAL:
+            continue
+        prefix = word[: -len(suffix)]
+        j = i - 1
+        while len(prefix) < 4 and j >= 0:
+            w, f = words[j]
+            if len(w) > 2 or w in STOPWORDS or f.startswith(_PREFIX_STOP_FLAGS) and not f.startswith("vn") \
+                    or w in place_names() or not all("\u4e00" <= c <= "\u9fff" for c in w):
+                break
+            prefix = w + prefix
+            j -= 1
+        if 2 <= len(prefix) <= 5 and prefix + suffix not in _GENERIC_LOCAL and prefix not in _GENERIC_LOCAL:
+            found.append(prefix + suffix)
+    return list(dict.fromkeys(found))
