@@ -18,7 +18,7 @@ from rag.answering.citation_check import check_answer
 from rag.answering.llm_client import LLMUnavailable
 from rag.answering.offline_answerer import OfflineAnswerer, close_sentence
 from rag.answering.prompts import load_prompt
-from rag.answering.query_rewriter import condense_prompt, needs_rewrite, rewrite_offline
+from rag.answering.query_rewriter import condense_prompt, needs_rewrite, rewrite_offline, turns
 from rag.evidence.reader import Reading, place_predicate, read
 from rag.evidence.refusal import assess
 from rag.retrieval.searcher import Filters, Searcher
@@ -62,7 +62,8 @@ class AnswerService:
         snap = self.searcher.snapshot()
         reading = self._read(question, k, mode, None)
         ev = assess(question, reading.hits, snap, self.settings.answer.refuse_below, reading=reading)
-        if ev.refuse or not self.offline.compose(reading).pieces:
+        composed = self.offline.compose(reading)
+        if ev.refuse or not composed.pieces or composed.other_place:
             return ""
         return f"（当前的筛选条件{describe_filters(filters)}排除了可能有答案的资料，取消筛选后可再试。）"
 
@@ -79,7 +80,8 @@ class AnswerService:
         backend = backend or self.settings.answer.backend
         if backend not in BACKENDS:
             raise ValueError(f"unknown answer backend {backend!r} (choose from {', '.join(BACKENDS)})")
-        history = [h for h in (history or []) if h and h.strip()]
+        history = [q for q, a in turns(history)] if not any(isinstance(h, dict) for h in history or []) \
+            else [{"question": q, "answer": a} for q, a in turns(history)]
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         notice = ""
@@ -106,7 +108,8 @@ class AnswerService:
         snap = self.searcher.snapshot()
         reading = self._read(standalone, k, mode, filters)
         hits = reading.hits  # the retrieved passages plus those holding the sentences closest in meaning
-        evidence = assess(standalone, hits, snap, self.settings.answer.refuse_below, reading=reading)
+        evidence = assess(standalone, hits, snap, self.settings.answer.refuse_below, reading=reading,
+                          certain_only=backend == "openai")
         t2 = time.perf_counter()
         timings["retrieve"] = (t2 - t1) * 1000
 
@@ -159,7 +162,10 @@ class AnswerService:
         # The asked fact only for another place: a refusal for the asked place that still shows what the
         # documents do say, cited ("资料中没有石景山的这个数字；钟楼区的情况是：…【1】").
         other_place = used_backend == "offline" and composed.other_place
-        yield {"type": "final", "answer": Answer(question, checked.text, other_place, citations, used_backend,
+        text = checked.text
+        if other_place:
+            text += match_script(self._filter_note(standalone, k, mode, filters), question)
+        yield {"type": "final", "answer": Answer(question, text, other_place, citations, used_backend,
                                                  _round(timings), standalone, [], notice,
                                                  match_script(composed.framing[0], question) if other_place else "",
                                                  checked.dropped, evidence.coverage,
@@ -173,9 +179,9 @@ def refusal_message(evidence, question: str, filter_note: str = "") -> str:
     elif evidence.kind in ("entity", "absent", "off_topic"):
         words = plain_words(evidence.missing_entities or evidence.absent_terms or
                             evidence.reason.split("：", 1)[-1].split("、"))
-        text = f"资料中没有提到{'、'.join(words)}。" if words else load_prompt("refusal")
+        text = f"资料中没有找到关于{'、'.join(words)}的内容。" if words else load_prompt("refusal")
     elif evidence.kind == "type" and evidence.asked_kind:
-        text = f"资料中没有找到这个问题问的{evidence.asked_kind}。"
+        text = f"资料中没有找到这个问题问的{evidence.asked_kind}。"  # 资料中没有找到这个问题问的金额
     else:
         text = load_prompt("refusal")
     return match_script(text + filter_note, question)

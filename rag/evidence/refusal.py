@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.evidence.asked_type import AskedType, asked_types
+from rag.evidence.evidence_model import features, load_model, probability
 from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, kb_text, known, off_topic
 from rag.evidence.places import entities, forms, mentions
 from rag.evidence.reader import kb_place_forms
@@ -43,6 +44,8 @@ class Evidence:
     kind: str = ""  # which check refused: no_hits | task | off_topic | entity | absent | type | weak | ""
     reason: str = ""
     asked_kind: str = ""  # for `type`: the kind of answer no sentence carries (数量, 金额 …)
+    features: dict = field(default_factory=dict)  # the learned check's inputs (rag/evidence/evidence_model.py)
+    probability: float | None = None  # its P(answerable)
 
     @property
     def off_topic(self) -> bool:
@@ -94,14 +97,11 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
     return False
 
 
-TYPE_SHARE = 0.45
-# With the reader: a sentence carrying the asked kind of answer, this close in meaning and sharing this much of
-# the question's words, supports it even when the question's words are not the documents' (受益 / 惠及).
-SEM_HOLDS, LEX_HOLDS = 0.92, 0.35  # share of the question's (idf) weight the sentence carrying the asked kind of answer must hold
+TYPE_SHARE = 0.45  # share of the question's (idf) weight the sentence carrying the asked kind of answer must hold
 
 
 def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE,
-           reading=None) -> Evidence:
+           reading=None, certain_only: bool = False) -> Evidence:
     """Run the checks in order; the first failure refuses with a reason a user can read."""
     weights = _weights(question, snap)
     cov = max((_covered(weights, h.tokens) for h in hits[:3]), default=0.0)  # best of the top 3 passages
@@ -128,18 +128,35 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
     if ev.missing_entities:
         ev.refuse, ev.kind, ev.reason = True, "entity", f"资料中没有提到：{'、'.join(ev.missing_entities)}"
         return ev
-    ev.absent_terms = absent_terms(question, snap)
-    if ev.absent_terms:
-        ev.refuse, ev.kind, ev.reason = True, "absent", f"资料中没有提到：{'、'.join(ev.absent_terms)}"
+    if certain_only:
+        return ev  # an LLM reads the passages and decides the rest (its 资料中没有找到 is honoured)
+    lexical = _lexical_checks(question, hits, snap, weights, cov, refuse_below, type_share)
+    if reading is not None:
+        ev.features = features(reading, cov, lexical[0] if lexical else "")
+    if reading is None or load_model() is None:
+        if lexical is not None:
+            ev.refuse, ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = True, *lexical
         return ev
-    for kind in asked_types(normalise(question)):
-        if reading is not None and any(s.holds and s.semantic >= SEM_HOLDS and s.lexical >= LEX_HOLDS
-                                       for s in reading.sentences):
-            break  # a sentence close in meaning carries the asked kind (惠及14200余户 for 多少户受益)
-        if not type_supported(kind, weights, hits, min_share=type_share):
-            ev.refuse, ev.kind, ev.reason = True, "type", f"资料中没有找到相关的{kind.name}"
-            ev.asked_kind = kind.name
-            return ev
-    if cov < refuse_below:
-        ev.refuse, ev.kind, ev.reason = True, "weak", f"evidence too weak (coverage {cov:.2f} < {refuse_below:.2f})"
+    # The learned check decides; the lexical checks are among its features (they are not certain).
+    ev.probability = probability(ev.features)
+    if ev.probability < load_model()["threshold"]:
+        ev.refuse = True
+        if lexical is not None:
+            ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = lexical
+        else:
+            ev.kind, ev.reason = "weak", f"evidence too weak (p={ev.probability:.2f})"
     return ev
+
+
+def _lexical_checks(question: str, hits: list[Hit], snap: Snapshot, weights: dict[str, float], cov: float,
+                    refuse_below: float, type_share: float) -> tuple[str, str, str, list[str]] | None:
+    """The first lexical check that fails: (kind, reason, asked kind, absent terms), or None."""
+    absent = absent_terms(question, snap)
+    if absent:
+        return "absent", f"资料中没有提到：{'、'.join(absent)}", "", absent
+    for kind in asked_types(normalise(question)):
+        if not type_supported(kind, weights, hits, min_share=type_share):
+            return "type", f"资料中没有找到相关的{kind.name}", kind.name, []
+    if cov < refuse_below:
+        return "weak", f"evidence too weak (coverage {cov:.2f} < {refuse_below:.2f})", "", []
+    return None
