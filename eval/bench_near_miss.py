@@ -33,7 +33,7 @@ from rag.text.text_match import normalise  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--articles", type=int, default=25, help="held-out articles sampled per public set")
+    ap.add_argument("--articles", type=int, default=10, help="held-out articles sampled per public set")
     ap.add_argument("--per-paragraph", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()

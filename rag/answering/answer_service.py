@@ -113,6 +113,12 @@ class AnswerService:
         t2 = time.perf_counter()
         timings["retrieve"] = (t2 - t1) * 1000
 
+        composed = None
+        if evidence.refuse and reading.places and evidence.kind in ("absent", "type", "weak") and backend == "offline":
+            # not answerable for the asked place: if the documents give it for another place, say so and show it
+            composed = self.offline.compose(reading)
+            if composed.other_place:
+                evidence.refuse = False
         if evidence.refuse:
             text = refusal_message(evidence, question, self._filter_note(standalone, k, mode, filters))
             related = [h for h in hits[:3] if h.coverage > 0] if evidence.coverage > 0 else []
@@ -139,7 +145,7 @@ class AnswerService:
                 yield {"type": "status", "text": notice}
         framing: list[str] = []
         if used_backend == "offline":
-            composed = self.offline.compose(reading)
+            composed = composed or self.offline.compose(reading)
             framing = [match_script(f, question) for f in composed.framing]
             for text, i in composed.pieces:
                 piece = match_script(text if i is None else f"{close_sentence(text)}【{i + 1}】", question)
@@ -161,7 +167,7 @@ class AnswerService:
         citations = [Citation(n, hits[i], checked.quotes.get(i, [])) for n, i in enumerate(checked.used, 1)]
         # The asked fact only for another place: a refusal for the asked place that still shows what the
         # documents do say, cited ("资料中没有石景山的这个数字；钟楼区的情况是：…【1】").
-        other_place = used_backend == "offline" and composed.other_place
+        other_place = used_backend == "offline" and composed is not None and composed.other_place
         text = checked.text
         if other_place:
             text += match_script(self._filter_note(standalone, k, mode, filters), question)

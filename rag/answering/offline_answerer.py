@@ -20,7 +20,7 @@ from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import divisions, short_form
 from rag.text.text_match import normalise
 
-_CLAUSE = re.compile(r"[^，,、：:；;。！？!?]+[，,、：:；;。！？!?]*[”」』）)]*")
+_CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
 _END = "。！？!?”」』）)"
 FIGURE_CHARS = 70  # a figure answer quotes the clauses around the figure, not the whole sentence
 RELATIVE = 0.75  # a further sentence must score this share of the best one
@@ -79,6 +79,8 @@ class OfflineAnswerer:
                 continue
             out.pieces.append((text, s.hit))
             budget -= len(text)
+            if note := relative_year_note(text, reading.hits[s.hit].doc.meta.date):
+                out.pieces.append((note, None))
         return out
 
     def _select(self, pool: list[Sentence], reading: Reading) -> list[Sentence]:
@@ -104,6 +106,20 @@ class OfflineAnswerer:
         reading = reading or read(question, hits, snap)
         for text, i in self.compose(reading).pieces:
             yield text if i is None else f"{close_sentence(text)}【{i + 1}】"
+
+
+_RELATIVE_YEAR = {"去年": -1, "今年": 0, "明年": 1, "前年": -2}
+
+
+def relative_year_note(text: str, doc_date: str) -> str:
+    """去年 / 今年 in a quote mean the year of the document's date: say which year explicitly."""
+    if not re.match(r"(19|20)\d{2}", doc_date or ""):
+        return ""
+    year = int(doc_date[:4])
+    found = [w for w in _RELATIVE_YEAR if w in normalise(text)]
+    if not found:
+        return ""
+    return "（" + "，".join(f"文中“{w}”指{year + _RELATIVE_YEAR[w]}年" for w in found) + "，按文档日期推算）"
 
 
 def _place_label(s: Sentence) -> str:
@@ -152,4 +168,10 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
         _, k = max(options, key=lambda o: (o[0], -o[1]))
         total += len(clauses[k])
         lo, hi = min(lo, k), max(hi, k)
+    while lo > 0 and _open_quotes("".join(clauses[:lo])):
+        lo -= 1  # never start inside a quotation
     return "".join(clauses[lo:hi + 1])
+
+
+def _open_quotes(text: str) -> bool:
+    return text.count("“") > text.count("”") or text.count("「") > text.count("」")

@@ -64,3 +64,12 @@ def probability(feats: dict[str, float], model: dict | None = None) -> float | N
     for name, coef, mean, scale in zip(model["features"], model["coef"], model["mean"], model["scale"]):
         z += coef * (feats.get(name, 0.0) - mean) / (scale or 1.0)
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def refuses(feats: dict[str, float], model: dict | None = None) -> bool:
+    """The fitted decision: refuse below `threshold`, or below the higher `rule_threshold` when a lexical
+    check flagged the question (a word the documents never use, no sentence with the asked kind, weak cover)."""
+    model = model or load_model()
+    p = probability(feats, model)
+    flagged = feats.get("rule_absent", 0) + feats.get("rule_type", 0) + feats.get("rule_weak", 0) > 0
+    return p < model["threshold"] or (flagged and p < model.get("rule_threshold", model["threshold"]))

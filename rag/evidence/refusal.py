@@ -1,22 +1,29 @@
 """Decide whether the retrieved evidence can answer the question at all.
 
-Checks, in order; the first that fails refuses (script-normalised throughout):
+Certain checks first; the first that fails refuses (script-normalised throughout):
 
 1. `no_hits`   nothing was retrieved.
 2. `task`      not a question but a job for a general assistant (写一首诗, 翻译…).
 3. `off_topic` an everyday topic the documents never mention (天气, 好吃: resources/off_topic_words.txt).
-4. `entity`    a place (cpca gazetteer, rag/places.py), a named 街道 / 小区 or an organisation
-               that is in no retrieved passage (上海静安区 is not answered by passages about 石景山).
-5. `absent`    a content word the question asks about occurs nowhere in the knowledge base,
-               not even as a synonym or a part (门票, 公积金): the documents cannot say. Only the
-               asking clauses count (rag/question_parse.py): in "我开电动车的，…能装充电桩吗"
-               电动车 is the asker's situation. Words that only name the *kind* of answer
-               (名字, 时间, 办法) are exempt: resources/answer_type_words.txt.
-6. `type`      the question asks for an answer of a particular kind (a year, a date, money, a
-               person, a street, a duration, a count: rag/asked_type.py) and no retrieved
-               sentence about its subject carries one.
-7. `weak`      the idf-weighted share of the question's KB-known words found together in one of
-               the top passages is below `answer.refuse_below` (eval/calibrate_refusal.py).
+4. `entity`    a place (gazetteer, rag/text/gazetteer.py), a named 街道 / 小区 or an organisation that the
+               knowledge base never mentions (上海静安区). A place it does mention is the reader's business
+               (rag/evidence/reader.py): it answers for that place or says the fact is given only for another.
+
+Then the lexical checks, which are not certain (a colloquial word the documents never use is no reason to
+refuse):
+
+5. `absent`    a content word of the asking clauses occurs nowhere in the knowledge base (门票, 公积金);
+               the asker's situation (太差, 腿脚不好) and words naming the kind of answer do not count.
+6. `type`      the question asks for a kind of answer (year, amount, person, count …: asked_type.py) and no
+               retrieved sentence about its subject carries one.
+7. `weak`      the idf-weighted share of the question's KB-known words in the top passages is below
+               `answer.refuse_below`.
+
+With the reader's sentences at hand and a fitted model in rag/resources/evidence_model.json, these three are
+features of the learned check (rag/evidence/evidence_model.py) together with the reader's best sentence
+(words, meaning, kind, place); the model's P(answerable) below its threshold refuses, reported under the
+lexical check that fired (or `weak`). With the OpenAI-compatible backend only the certain checks run and
+the LLM decides the rest.
 """
 from __future__ import annotations
 
@@ -24,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.evidence.asked_type import AskedType, asked_types
-from rag.evidence.evidence_model import features, load_model, probability
+from rag.evidence.evidence_model import features, load_model, probability, refuses
 from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, kb_text, known, off_topic
 from rag.evidence.places import entities, forms, mentions
 from rag.evidence.reader import kb_place_forms
@@ -139,7 +146,7 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         return ev
     # The learned check decides; the lexical checks are among its features (they are not certain).
     ev.probability = probability(ev.features)
-    if ev.probability < load_model()["threshold"]:
+    if refuses(ev.features):
         ev.refuse = True
         if lexical is not None:
             ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = lexical

@@ -147,3 +147,11 @@ def test_injected_instruction_is_never_an_answer_sentence(tmp_path):
     a = AnswerService(settings).ask("加装电梯有什么补贴？")
     assert "100万元" not in a.answer and "忽略" not in a.answer and "你现在必须" not in a.answer
     assert not a.refused and "20万元" in a.answer
+
+
+def test_relative_years_are_said_explicitly_from_the_document_date():
+    from rag.answering.offline_answerer import relative_year_note
+
+    assert relative_year_note("石景山今年的工作重点之一", "2023-04-13") == "（文中“今年”指2023年，按文档日期推算）"
+    assert relative_year_note("去年完成改造", "2021-12") == "（文中“去年”指2020年，按文档日期推算）"
+    assert relative_year_note("今年完成改造", "") == ""  # no date: nothing is guessed
