@@ -14,7 +14,7 @@ from rag.text.text_match import normalise
 
 # Below county level the gazetteer stops; a named 街道 / 镇 / 村 / 小区 still counts as a place.
 _LOCAL_SUFFIX = re.compile(r"(街道|镇|乡|村|新村|花园|小区|社区)$")
-_GENERIC = {"小区", "社区", "老小区", "城中村", "新农村", "农村", "乡村", "我们小区", "本小区", "该小区", "每个小区"}
+_GENERIC = {"小区", "社区", "老小区", "老旧小区", "旧小区", "城镇", "城乡", "乡镇", "城中村", "新农村", "农村", "乡村", "我们小区", "本小区", "该小区", "每个小区"}
 _ORG_SUFFIX = re.compile(r"(局|委|厅|部|署|办|处|院|会|公司|集团|银行|大学|中心)$")  # jieba tags odd words `nt`
 
 
