@@ -48,7 +48,8 @@ class AnswerService:
         reading = read(question, result.hits, snap, result.query_vector, embedder, filters)
         if reading.places and not reading.answered_on_place():
             about = place_predicate(reading.places, snap)
-            more = self.searcher.search(question, k=k, mode=mode, filters=filters, predicate=about).hits
+            # lexical leg only: the query is already embedded, and the place restriction does the narrowing
+            more = self.searcher.search(question, k=k, mode="bm25", filters=filters, predicate=about).hits
             have = {h.chunk.chunk_id for h in result.hits}
             extra = [h for h in more if h.chunk.chunk_id not in have]
             if extra:

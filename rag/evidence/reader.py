@@ -146,6 +146,12 @@ def asked_in_local(local: str, region: str, asked: str) -> bool:
     return bool(region) and region != "全国" and contains(asked, _region_place(region))
 
 
+@lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
+    """normalise() (OpenCC is the slow part of reading) for texts met again and again: sentences, passages."""
+    return normalise(text)
+
+
 def _as_place(name: str) -> str:
     """A region label (北京市石景山区) as the division it names (石景山区); other names unchanged."""
     if name in divisions():
@@ -210,6 +216,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     top = max((h.score for h in reading.hits), default=1.0) or 1.0
     out: list[Sentence] = []
     for i, hit in enumerate(reading.hits):
+        where = _norm(hit.chunk.search_text()) if reading.places else ""
         rows = by_chunk.get(hit.chunk.chunk_id)
         spans = [(snap.sentences[j]["start"], snap.sentences[j]["end"], snap.sentences[j]["about"], j)
                  for j in rows] if rows else [(s, e, [], None) for s, e in split_sentences(hit.chunk.text)]
@@ -219,13 +226,13 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             text = hit.chunk.text[s:e]
             if text.rstrip("”」』）)")[-1:] in "?？" or looks_like_instruction(text):
                 continue  # the document's own rhetorical questions, and text that addresses a model
-            norm = normalise(text)
+            norm = _norm(text)
             lex_terms = sum(w for t, w in weights.items() if t in norm) / total
             lex_grams = len(q_grams & _bigrams(norm)) / len(q_grams) if q_grams else 0.0
             lexical = 0.7 * lex_terms + 0.3 * lex_grams
             semantic = float(sem_all[j]) if sem_all is not None and j is not None else hit.cosine
             holds = any(k.held_by(norm) for k in kinds) if kinds else False
-            on = all(_place_matches(p, about, hit.doc.meta.region, normalise(hit.chunk.search_text()))
+            on = all(_place_matches(p, about, hit.doc.meta.region, where)
                      for p in reading.places) if reading.places else True
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
             score = W_LEX * lexical + W_SEM * sem_n + (W_KIND if holds else 0.0) + prior
@@ -236,7 +243,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     # the same sentence through overlapping chunks: keep its best-scored copy
     seen: dict[str, Sentence] = {}
     for sent in sorted(out, key=lambda x: -x.score):
-        seen.setdefault(normalise(sent.text), sent)
+        seen.setdefault(_norm(sent.text), sent)
     reading.sentences = list(seen.values())
     return reading
 
@@ -272,6 +279,6 @@ def place_predicate(places: list[str], snap: Snapshot):
     wanted = [forms(p) for p in places]
 
     def about(chunk) -> bool:
-        where = normalise(chunk.search_text() + " " + snap.documents[chunk.doc_id].meta.region)
+        where = _norm(chunk.search_text()) + " " + normalise(snap.documents[chunk.doc_id].meta.region)
         return all(any(f in where for f in names) for names in wanted)
     return about
