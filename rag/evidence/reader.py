@@ -231,7 +231,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             lex_grams = len(q_grams & _bigrams(norm)) / len(q_grams) if q_grams else 0.0
             lexical = 0.7 * lex_terms + 0.3 * lex_grams
             semantic = float(sem_all[j]) if sem_all is not None and j is not None else hit.cosine
-            holds = any(k.held_by(norm) for k in kinds) if kinds else False
+            # every asked kind: 每平方米多少钱 wants a price per m², not any amount of money
+            holds = all(k.held_by(norm) for k in kinds) if kinds else False
             on = all(_place_matches(p, about, hit.doc.meta.region, where)
                      for p in reading.places) if reading.places else True
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
