@@ -64,8 +64,11 @@ class Checked:
     is_refusal: bool = False
 
 
-def check_answer(answer: str, passages: list[str]) -> Checked:
-    """`passages[i]` is the text numbered i+1 in the prompt / offline answer."""
+def check_answer(answer: str, passages: list[str], framing: tuple[str, ...] | list[str] = ()) -> Checked:
+    """`passages[i]` is the text numbered i+1 in the prompt / offline answer. `framing`: sentences the
+    offline answerer wrote around its quotes ("资料中没有石景山的这个数字；"): they state no fact and are
+    kept as they are, uncited."""
+    frames = {match_form(f) for f in framing}
     if any(p in answer for p in REFUSAL_PHRASES) and not MARKER.search(answer):
         return Checked(text=answer.strip(), used=[], is_refusal=True)
     used: list[int] = []
@@ -79,6 +82,9 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
         cited = [int(a or b) - 1 for a, b in MARKER.findall(raw)]
         body = MARKER.sub("", raw).strip()
         if not match_form(body):
+            continue
+        if not cited and match_form(body) in frames:
+            out.append(body)
             continue
         valid = [i for i in dict.fromkeys(cited) if 0 <= i < len(passages)]
         ok = [i for i in valid if support(body, passages[i]) >= SUPPORTED and numbers_supported(body, passages[i])]

@@ -1,29 +1,40 @@
 """The embedded default answerer: extractive, offline, no model download.
 
-It quotes the retrieved sentences that best answer the question (the words,
-figures and dates it asks for), each followed by its citation marker, in the
-question's script. It never writes a fact that is not in a cited passage: the
-only text it adds is the marker.
+It composes from the reader's ranked sentences (rag/evidence/reader.py) by the kind of question:
+a figure leads with the sentence that holds it and names its place; a list gathers items across
+passages; a yes/no question the documents do not settle says so, then what they do say; a place
+the documents hold no figure for is said plainly before another place's figure is given as such
+("资料中没有石景山的这个数字；钟楼区的情况是：…【1】"). Quotes are whole clauses of a passage, each
+followed by its marker 【n】; the only other text is that framing, never a fact.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from rag.answering.citation_check import match_form
-from rag.evidence.asked_type import asked_types
-from rag.evidence.places import entities, mentions
+from rag.evidence.reader import Reading, Sentence, read
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
-from rag.text.script import match_script
+from rag.text.gazetteer import divisions, short_form
 from rag.text.text_match import normalise
 
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*[”」』）)]*")
-# Beyond rag/asked_type.py's kinds: size and time questions that name no measure word (多大, 开街时间).
-_ASKS_SIZE = re.compile(r"多大|多高|多长|比重|规模|面积|总量")
-_ASKS_TIME = re.compile(r"时间|日期|年份")
-_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
-_HAS_TIME = re.compile(r"\d{4}年|\d{1,2}月|\d{4}")
+_CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
+_END = "。！？!?”」』）)"
+FIGURE_CHARS = 70  # a figure answer quotes the clauses around the figure, not the whole sentence
+RELATIVE = 0.75  # a further sentence must score this share of the best one
+SETTLED = 0.6  # a yes/no question is settled by a sentence holding this share of its words
+
+
+@dataclass
+class Composed:
+    pieces: list[tuple[str, int | None]] = field(default_factory=list)  # (text, hit index or None for framing)
+    other_place: bool = False  # the asked fact is given only for another place
+
+    @property
+    def framing(self) -> list[str]:
+        return [t for t, i in self.pieces if i is None]
 
 
 class OfflineAnswerer:
@@ -32,58 +43,93 @@ class OfflineAnswerer:
     def __init__(self, max_chars: int = 200, max_sentences: int = 3):
         self.max_chars, self.max_sentences = max_chars, max_sentences
 
-    def candidates(self, question: str, hits: list[Hit], snap: Snapshot) -> list[tuple[float, int, str]]:
-        """(score, passage index, sentence) for every sentence of the retrieved passages."""
-        terms = snap.bm25.query_terms(question, use_synonyms=True)
-        weights = {t: w * snap.bm25.idf(t) for t, w in terms.items()}
-        total = sum(weights.values()) or 1.0
-        q_norm = normalise(question)
-        kinds = asked_types(q_norm)
-        wants_size, wants_time = bool(_ASKS_SIZE.search(q_norm)), bool(_ASKS_TIME.search(q_norm))
-        top = hits[0].score if hits and hits[0].score > 0 else 1.0
-        asked = entities(question)
-        out = []
-        for i, hit in enumerate(hits):
-            if not all(mentions(hit, e) for e in asked):
-                continue  # a passage about 石景山 does not answer a question about 钟楼区
-            prior = 0.25 * max(hit.score, 0.0) / top
-            for m in _SENTENCE.finditer(hit.chunk.text):
-                sentence = m.group(0).strip()
-                if len(match_form(sentence)) < 6 or sentence.rstrip("”」』）)")[-1:] in "?？":
-                    continue  # fragments and the document's own rhetorical questions answer nothing
-                s_norm = normalise(sentence)
-                lex = sum(w for t, w in weights.items() if t in s_norm) / total
-                # it holds the kind of answer asked for: a year, an amount, a name, a size
-                holds = any(k.held_by(s_norm) for k in kinds) or (wants_size and _HAS_NUMBER.search(s_norm)) \
-                    or (wants_time and _HAS_TIME.search(s_norm))
-                bonus = 0.2 if holds else 0.0
-                out.append((lex + bonus + prior, i, sentence))
-        out.sort(key=lambda x: -x[0])
+    def compose(self, reading: Reading) -> Composed:
+        out = Composed()
+        if not reading.sentences:
+            return out
+        figure = reading.form == "figure"
+        fits = (lambda s: s.holds) if figure else (lambda s: True)
+        on = [s for s in reading.on_place() if fits(s)]
+        if figure and not on and not reading.places:
+            return out  # no sentence carries the asked kind of answer
+        if reading.places and not on:
+            off = [s for s in reading.off_place() if fits(s) and s.score >= 0.3]
+            if not off:
+                return out
+            asked = "、".join(short_form(p) if p in divisions() else p for p in reading.places)
+            what = "这个数字" if figure else "这方面的内容"
+            out.pieces.append((f"资料中没有{asked}的{what}；", None))
+            lead = off[0]
+            text = _clauses(lead.text, reading, self.max_chars - 30)
+            out.pieces.append((f"{_place_label(lead) or '全国'}的情况是：{text}", lead.hit))
+            out.other_place = True
+            return out
+        chosen = self._select(on, reading)
+        if reading.form == "yesno" and chosen and chosen[0].lexical < SETTLED:
+            out.pieces.append(("资料没有直接回答这个问题，相关的内容是：", None))
+        budget = self.max_chars
+        for n, s in enumerate(chosen):
+            # a figure is one clause or a few around it; explanations may take a whole sentence
+            text = _clauses(s.text, reading, min(budget, FIGURE_CHARS if figure else 150))
+            if n == 0 and (figure or reading.places):
+                label = _place_label(s)
+                if label and short_form(label) not in text[:12]:
+                    text = f"{label}：{text}"
+            if n and len(text) > budget:
+                continue
+            out.pieces.append((text, s.hit))
+            budget -= len(text)
+            if note := relative_year_note(text, reading.hits[s.hit].doc.meta.date):
+                out.pieces.append((note, None))
         return out
 
-    def stream(self, question: str, hits: list[Hit], snap: Snapshot) -> Iterator[str]:
-        """Yield the answer sentence by sentence, each with its marker 【n】 (n = hit position + 1)."""
-        cands = self.candidates(question, hits, snap)
-        if not cands:
-            return
-        best = cands[0][0]
-        chosen: list[tuple[int, str]] = []
-        length = 0
-        for score, i, sentence in cands:
-            if len(chosen) >= self.max_sentences or score < 0.7 * best:
+    def _select(self, pool: list[Sentence], reading: Reading) -> list[Sentence]:
+        if not pool:
+            return []
+        best = pool[0].score
+        limit = {"figure": 2, "list": 4, "yesno": 2, "how": 3, "why": 3}.get(reading.form, self.max_sentences)
+        chosen: list[Sentence] = []
+        for s in pool:
+            if len(chosen) >= min(limit, max(self.max_sentences, 2 if reading.form != "list" else 4)):
                 break
-            if any(_overlap(sentence, s) > 0.6 for _, s in chosen):
+            if s.score < RELATIVE * best:
+                break
+            if any(_overlap(s.text, c.text) > 0.6 for c in chosen):
                 continue
-            sentence = _trim(sentence, question)
-            if chosen and length + len(sentence) > self.max_chars:
-                continue
-            chosen.append((i, sentence))
-            length += len(sentence)
-        for i, sentence in chosen:
-            text = match_script(sentence, question)
-            if text[-1] not in "。！？!?；;”」』）)":
-                text += "。"
-            yield f"{text}【{i + 1}】"
+            chosen.append(s)
+        if reading.form != "list":
+            return chosen
+        return sorted(chosen, key=lambda s: (s.hit, s.start))  # a list reads in document order
+
+    def stream(self, question: str, hits: list[Hit], snap: Snapshot, reading: Reading | None = None) -> Iterator[str]:
+        """Yield the answer piece by piece, each quote with its marker 【n】 (n = hit position + 1)."""
+        reading = reading or read(question, hits, snap)
+        for text, i in self.compose(reading).pieces:
+            yield text if i is None else f"{close_sentence(text)}【{i + 1}】"
+
+
+_RELATIVE_YEAR = {"去年": -1, "今年": 0, "明年": 1, "前年": -2}
+
+
+def relative_year_note(text: str, doc_date: str) -> str:
+    """去年 / 今年 in a quote mean the year of the document's date: say which year explicitly."""
+    if not re.match(r"(19|20)\d{2}", doc_date or ""):
+        return ""
+    year = int(doc_date[:4])
+    found = [w for w in _RELATIVE_YEAR if w in normalise(text)]
+    if not found:
+        return ""
+    return "（" + "，".join(f"文中“{w}”指{year + _RELATIVE_YEAR[w]}年" for w in found) + "，按文档日期推算）"
+
+
+def _place_label(s: Sentence) -> str:
+    return s.place
+
+
+def close_sentence(text: str) -> str:
+    """Whole sentences only: a clause list's ；or a trailing ，becomes 。."""
+    text = text.rstrip().rstrip("，,、；;：:")
+    return text if text[-1:] in _END else text + "。"
 
 
 def _overlap(a: str, b: str) -> float:
@@ -94,21 +140,38 @@ def _overlap(a: str, b: str) -> float:
     return sum(1 for g in grams if g in b) / max(len(grams), 1)
 
 
-def _trim(sentence: str, question: str, limit: int = 150) -> str:
-    """A very long sentence is cut to the clauses that carry the question's words (verbatim pieces)."""
+def _clauses(sentence: str, reading: Reading, limit: int) -> str:
+    """A long sentence cut to whole clauses around those that carry the question's words or the asked
+    figure, never cutting before the figure."""
+    sentence = sentence.strip()
     if len(sentence) <= limit:
         return sentence
-    clauses = re.findall(r"[^，,、]+[，,、]?", sentence)
-    q = match_form(question)
-    keep = [i for i, c in enumerate(clauses) if any(c_norm[j:j + 2] in q for c_norm in [match_form(c)]
-                                                   for j in range(len(c_norm) - 1))]
-    if not keep:
-        return sentence[:limit]
-    first = max(0, keep[0] - 1)
-    pieces, total = [], 0
-    for c in clauses[first:]:
-        if total + len(c) > limit and pieces:
+    clauses = _CLAUSE.findall(sentence)
+    q = match_form(reading.question)
+    grams = {q[i:i + 2] for i in range(len(q) - 1)}
+
+    def weight(c: str) -> float:
+        c_norm = match_form(c)
+        hits = sum(1 for j in range(len(c_norm) - 1) if c_norm[j:j + 2] in grams)
+        figure = any(k.held_by(normalise(c)) for k in reading.kinds)
+        return hits + (5 if figure else 0)
+
+    weights = [weight(c) for c in clauses]
+    anchor = max(range(len(clauses)), key=lambda i: weights[i])
+    lo = hi = anchor
+    total = len(clauses[anchor])
+    while True:  # grow towards the heavier neighbour while it fits
+        options = [(weights[lo - 1], lo - 1) if lo > 0 else None, (weights[hi + 1], hi + 1) if hi + 1 < len(clauses) else None]
+        options = [o for o in options if o and total + len(clauses[o[1]]) <= limit]
+        if not options:
             break
-        pieces.append(c)
-        total += len(c)
-    return "".join(pieces).rstrip("，,、")
+        _, k = max(options, key=lambda o: (o[0], -o[1]))
+        total += len(clauses[k])
+        lo, hi = min(lo, k), max(hi, k)
+    while lo > 0 and _open_quotes("".join(clauses[:lo])):
+        lo -= 1  # never start inside a quotation
+    return "".join(clauses[lo:hi + 1])
+
+
+def _open_quotes(text: str) -> bool:
+    return text.count("“") > text.count("”") or text.count("「") > text.count("」")

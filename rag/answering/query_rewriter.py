@@ -13,14 +13,54 @@ from rag.text.text_match import jieba_instance, normalise
 
 _PRONOUN = re.compile(r"^(那么|那|那个|那個|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
 _WHAT_ABOUT = re.compile(r"^(?:那么|那麼|那|还有|還有|再问|再問)?\s*(.{1,20}?)\s*(?:呢|怎么样|怎麼樣|如何)\s*[？?]?$")
-_PLACE = re.compile(r"(石景山区?|钟楼区|[\u4e00-\u9fff]{2,4}(?:省|市|区|县|街道|镇))")
+_THERE = re.compile(r"那里|那儿|那边|这里|这儿|这边|當地|当地")
+MAX_TURN_CHARS = 120  # a longer message (a pasted text, junk) is not a question to carry into later turns
 _INSIDE = {"a", "b", "m", "q", "f"}  # adjectives/numerals inside a noun run: 首钢/滑雪/大/跳台
 _NOUNISH = {"n", "ns", "nr", "nt", "nz", "nrt", "vn", "j", "eng", "l", "an"}
 
 
-def needs_rewrite(question: str, history: list[str]) -> bool:
+def turns(history: list | None) -> list[tuple[str, str]]:
+    """History as (question, answer) pairs. Items may be previous questions (strings) or dicts with
+    "question"/"q" and "answer"; very long or wordless messages are dropped so they cannot poison later turns."""
+    out = []
+    for h in history or []:
+        q, a = (h.get("question") or h.get("q") or "", h.get("answer") or "") if isinstance(h, dict) else (h, "")
+        q = (q or "").strip()
+        if q and len(q) <= MAX_TURN_CHARS and any("\u4e00" <= c <= "\u9fff" for c in q):
+            out.append((q, str(a or "")))
+    return out
+
+
+def needs_rewrite(question: str, history: list) -> bool:
     q = question.strip()
-    return bool(history) and (len(q) <= 12 or bool(_PRONOUN.match(q)) or q.rstrip("？?").endswith("呢"))
+    return bool(turns(history)) and (len(q) <= 12 or bool(_PRONOUN.match(q)) or q.rstrip("？?").endswith("呢")
+                                     or bool(_THERE.search(q)))
+
+
+def _place_span(text: str) -> tuple[int, int] | None:
+    """The first run of place names in (Simplified) text: 常州钟楼区 as one span."""
+    from rag.text.gazetteer import local_places, places_in
+
+    names = sorted(set(places_in(text)) | set(local_places(text)), key=len, reverse=True)
+    spans = sorted((m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), text))
+    if not spans:
+        return None
+    s, e = spans[0]
+    for a, b in spans[1:]:
+        if a <= e:
+            e = max(e, b)
+        elif a == e:
+            e = b
+        else:
+            break
+    return s, e
+
+
+def _answer_place(answer: str) -> str:
+    """The place an offline answer leads with (石景山区：…) or names first."""
+    head = answer.split("：", 1)[0] if "：" in answer[:12] else answer[:40]
+    span = _place_span(normalise(head))
+    return normalise(head)[span[0]:span[1]] if span else ""
 
 
 def _subject(question: str) -> str:
@@ -39,25 +79,32 @@ def _subject(question: str) -> str:
     return best or "".join(run)
 
 
-def rewrite_offline(question: str, history: list[str]) -> str:
+def rewrite_offline(question: str, history: list) -> str:
     if not needs_rewrite(question, history):
         return question
-    prev = history[-1].strip().rstrip("？?")
+    prev_q, prev_a = turns(history)[-1]
+    prev = prev_q.rstrip("？?")
     q = question.strip()
+    prev_norm = normalise(prev)
+    old = _place_span(prev_norm) if len(prev_norm) == len(prev) else None
     m = _WHAT_ABOUT.match(q)
     if m:
         new = m.group(1).strip()
-        prev_norm = normalise(prev)
-        old = _PLACE.search(prev_norm)
-        if _PLACE.search(normalise(new)) and old and len(prev_norm) == len(prev):
+        if _place_span(normalise(new)) and old:
             # the same question about another place (match on Simplified, replace in the original)
-            return prev[:old.start()] + new + prev[old.end():] + "？"
+            return prev[:old[0]] + new + prev[old[1]:] + "？"
         return f"{prev}，{new}呢？"
+    place = prev[old[0]:old[1]] if old else _answer_place(prev_a)
+    if _THERE.search(q) and place:
+        return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer
     if _PRONOUN.match(q):
-        return _PRONOUN.sub(_subject(prev), q, count=1)
+        subject = _subject(prev)
+        if place and place not in subject and not _place_span(normalise(q)):
+            subject = place + subject if not subject.startswith(place) else subject
+        return _PRONOUN.sub(subject, q, count=1)
     return f"{prev}，{q}"
 
 
-def condense_prompt(question: str, history: list[str]) -> str:
-    lines = "\n".join(f"用户：{h}" for h in history[-4:])
+def condense_prompt(question: str, history: list) -> str:
+    lines = "\n".join(f"用户：{q}" + (f"\n助手：{a[:200]}" if a else "") for q, a in turns(history)[-4:])
     return render("condense", history=lines, question=question)

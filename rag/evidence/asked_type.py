@@ -100,6 +100,11 @@ _ROLES = ("副区长", "书记", "区长", "市长", "县长", "镇长", "主任
           "院长", "记者", "教授", "负责人", "主持人", "发言人")
 
 
+# Measure words that count the same things: 几台电梯 is answered by 173部, 多少人受益 by 19464户.
+_MEASURE_CLASSES = [{"台", "部"}, {"人", "名", "位", "户", "人次"}, {"户", "家"}, {"栋", "幢", "座", "栋楼"}, {"处", "个", "项"}]
+_SAME_MEASURE = {m: set().union(*(c for c in _MEASURE_CLASSES if m in c)) for c in _MEASURE_CLASSES for m in c}
+
+
 def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
     """多少名工作人员 wants "<number>名", 停电几天 wants "<number>天": a bare number is not enough."""
     from rag.text.text_match import jieba_instance
@@ -115,7 +120,8 @@ def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
             break
     if not measure or measure == "个":  # 个 is the catch-all classifier: 多少个 is answered by 82家
         return count
-    pattern = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*{measure}")
+    alternatives = "|".join(sorted(_SAME_MEASURE.get(measure, {measure}), key=len, reverse=True))
+    pattern = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*({alternatives})")
     return AskedType(count.name, count.asks, pattern, count.scope, count.group)
 
 

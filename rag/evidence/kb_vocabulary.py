@@ -9,6 +9,10 @@ from rag.retrieval.snapshot import Snapshot
 from rag.text.text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
 
 _CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
+# An evaluation (太差, 挺烂) or a noun whose condition the asker describes (腿脚不好, 视力不行) tells the asker's
+# situation; the documents name that situation in their own words (悬空老人), so its absence proves nothing.
+_DEGREE = set("太很挺超贼忒特真")
+_CONDITION = {"不好", "不便", "不行", "不佳", "不灵", "不方便", "不利索", "太差", "差", "不太好", "有问题", "出问题", "坏了"}
 _WH_DETERMINERS = {"什么", "哪个", "哪些", "哪一", "哪一个", "哪", "何", "多少", "几", "啥", "哪种", "哪家", "哪位", "什么样",
                    "哪几", "哪几个", "怎样", "怎么样"}
 
@@ -73,6 +77,8 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
             continue
         if QUESTION_CHARS & set(word) or (len(word) == 2 and word[0] == word[1]):
             continue
+        if (len(word) == 2 and word[0] in _DEGREE) or (i + 1 < len(words) and words[i + 1][0] in _CONDITION):
+            continue  # 太差, 腿脚不好: how the asker's situation is, not what is asked
         if len(word) >= 2 and not known(word, snap):
             out.append(word)
     text = kb_text(snap)

@@ -1,22 +1,29 @@
 """Decide whether the retrieved evidence can answer the question at all.
 
-Checks, in order; the first that fails refuses (script-normalised throughout):
+Certain checks first; the first that fails refuses (script-normalised throughout):
 
 1. `no_hits`   nothing was retrieved.
 2. `task`      not a question but a job for a general assistant (写一首诗, 翻译…).
 3. `off_topic` an everyday topic the documents never mention (天气, 好吃: resources/off_topic_words.txt).
-4. `entity`    a place (cpca gazetteer, rag/places.py), a named 街道 / 小区 or an organisation
-               that is in no retrieved passage (上海静安区 is not answered by passages about 石景山).
-5. `absent`    a content word the question asks about occurs nowhere in the knowledge base,
-               not even as a synonym or a part (门票, 公积金): the documents cannot say. Only the
-               asking clauses count (rag/question_parse.py): in "我开电动车的，…能装充电桩吗"
-               电动车 is the asker's situation. Words that only name the *kind* of answer
-               (名字, 时间, 办法) are exempt: resources/answer_type_words.txt.
-6. `type`      the question asks for an answer of a particular kind (a year, a date, money, a
-               person, a street, a duration, a count: rag/asked_type.py) and no retrieved
-               sentence about its subject carries one.
-7. `weak`      the idf-weighted share of the question's KB-known words found together in one of
-               the top passages is below `answer.refuse_below` (eval/calibrate_refusal.py).
+4. `entity`    a place (gazetteer, rag/text/gazetteer.py), a named 街道 / 小区 or an organisation that the
+               knowledge base never mentions (上海静安区). A place it does mention is the reader's business
+               (rag/evidence/reader.py): it answers for that place or says the fact is given only for another.
+
+Then the lexical checks, which are not certain (a colloquial word the documents never use is no reason to
+refuse):
+
+5. `absent`    a content word of the asking clauses occurs nowhere in the knowledge base (门票, 公积金);
+               the asker's situation (太差, 腿脚不好) and words naming the kind of answer do not count.
+6. `type`      the question asks for a kind of answer (year, amount, person, count …: asked_type.py) and no
+               retrieved sentence about its subject carries one.
+7. `weak`      the idf-weighted share of the question's KB-known words in the top passages is below
+               `answer.refuse_below`.
+
+With the reader's sentences at hand and a fitted model in rag/resources/evidence_model.json, these three are
+features of the learned check (rag/evidence/evidence_model.py) together with the reader's best sentence
+(words, meaning, kind, place); the model's P(answerable) below its threshold refuses, reported under the
+lexical check that fired (or `weak`). With the OpenAI-compatible backend only the certain checks run and
+the LLM decides the rest.
 """
 from __future__ import annotations
 
@@ -24,8 +31,10 @@ import re
 from dataclasses import dataclass, field
 
 from rag.evidence.asked_type import AskedType, asked_types
-from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, known, off_topic
-from rag.evidence.places import entities, mentions
+from rag.evidence.evidence_model import features, load_model, probability, refuses
+from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, kb_text, known, off_topic
+from rag.evidence.places import entities, forms, mentions
+from rag.evidence.reader import kb_place_forms
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.text_match import normalise, synonyms_of, tokenize
@@ -41,6 +50,9 @@ class Evidence:
     refuse: bool = False
     kind: str = ""  # which check refused: no_hits | task | off_topic | entity | absent | type | weak | ""
     reason: str = ""
+    asked_kind: str = ""  # for `type`: the kind of answer no sentence carries (数量, 金额 …)
+    features: dict = field(default_factory=dict)  # the learned check's inputs (rag/evidence/evidence_model.py)
+    probability: float | None = None  # its P(answerable)
 
     @property
     def off_topic(self) -> bool:
@@ -95,7 +107,8 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
 TYPE_SHARE = 0.45  # share of the question's (idf) weight the sentence carrying the asked kind of answer must hold
 
 
-def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE) -> Evidence:
+def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE,
+           reading=None, certain_only: bool = False) -> Evidence:
     """Run the checks in order; the first failure refuses with a reason a user can read."""
     weights = _weights(question, snap)
     cov = max((_covered(weights, h.tokens) for h in hits[:3]), default=0.0)  # best of the top 3 passages
@@ -110,18 +123,47 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
     if topics:
         ev.refuse, ev.kind, ev.reason = True, "off_topic", f"资料中没有提到：{'、'.join(topics)}"
         return ev
-    ev.missing_entities = [e for e in entities(question) if not any(mentions(h, e) for h in hits)]
+    if reading is not None:
+        # a place the knowledge base names somewhere is the reader's business (it answers for that place,
+        # or says the documents give the fact only for another); refusing outright is certain only for
+        # places and organisations the documents never mention
+        text = kb_text(snap)
+        ev.missing_entities = [e for e in entities(question, kb_place_forms(snap))
+                               if not any(mentions(h, e) for h in hits) and not any(f in text for f in forms(e))]
+    else:
+        ev.missing_entities = [e for e in entities(question) if not any(mentions(h, e) for h in hits)]
     if ev.missing_entities:
         ev.refuse, ev.kind, ev.reason = True, "entity", f"资料中没有提到：{'、'.join(ev.missing_entities)}"
         return ev
-    ev.absent_terms = absent_terms(question, snap)
-    if ev.absent_terms:
-        ev.refuse, ev.kind, ev.reason = True, "absent", f"资料中没有提到：{'、'.join(ev.absent_terms)}"
+    if certain_only:
+        return ev  # an LLM reads the passages and decides the rest (its 资料中没有找到 is honoured)
+    lexical = _lexical_checks(question, hits, snap, weights, cov, refuse_below, type_share)
+    if reading is not None:
+        ev.features = features(reading, cov, lexical[0] if lexical else "")
+    if reading is None or load_model() is None:
+        if lexical is not None:
+            ev.refuse, ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = True, *lexical
         return ev
+    # The learned check decides; the lexical checks are among its features (they are not certain).
+    ev.probability = probability(ev.features)
+    if refuses(ev.features):
+        ev.refuse = True
+        if lexical is not None:
+            ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = lexical
+        else:
+            ev.kind, ev.reason = "weak", f"evidence too weak (p={ev.probability:.2f})"
+    return ev
+
+
+def _lexical_checks(question: str, hits: list[Hit], snap: Snapshot, weights: dict[str, float], cov: float,
+                    refuse_below: float, type_share: float) -> tuple[str, str, str, list[str]] | None:
+    """The first lexical check that fails: (kind, reason, asked kind, absent terms), or None."""
+    absent = absent_terms(question, snap)
+    if absent:
+        return "absent", f"资料中没有提到：{'、'.join(absent)}", "", absent
     for kind in asked_types(normalise(question)):
         if not type_supported(kind, weights, hits, min_share=type_share):
-            ev.refuse, ev.kind, ev.reason = True, "type", f"资料中没有找到相关的{kind.name}"
-            return ev
+            return "type", f"资料中没有找到相关的{kind.name}", kind.name, []
     if cov < refuse_below:
-        ev.refuse, ev.kind, ev.reason = True, "weak", f"evidence too weak (coverage {cov:.2f} < {refuse_below:.2f})"
-    return ev
+        return "weak", f"evidence too weak (coverage {cov:.2f} < {refuse_below:.2f})", "", []
+    return None

@@ -22,6 +22,7 @@ from rag.ingest.chunking import chunk_document
 from rag.ingest.document_builder import build_document, content_key, doc_id_for
 from rag.ingest.loaders import LoadError, discover, display_name
 from rag.ingest.progress import ProgressCallback, ProgressTracker
+from rag.ingest.sentences import embed_sentences, sentence_rows, sentence_texts, sentences_by_chunk
 from rag.settings import Settings
 from rag.stores.index_store import IndexProblem, IndexStore, NoIndex, StoredIndex, embedding_fingerprint
 from rag.text.instructions import looks_like_instruction
@@ -71,7 +72,7 @@ class LiveIndexUnreadable(IndexProblem):
 def chunker_fingerprint(settings: Settings) -> dict:
     c = settings.chunking
     return {"encoding": c.encoding, "chunk_tokens": c.chunk_tokens, "overlap_tokens": c.overlap_tokens,
-            "min_chunk_tokens": c.min_chunk_tokens, "cleaner": 2, "passage_form": "normalised",
+            "min_chunk_tokens": c.min_chunk_tokens, "cleaner": 2, "passage_form": "normalised", "sentences": 1,
             "tokenizer": tokenizer_fingerprint()}
 
 
@@ -173,6 +174,8 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
 
         documents: list[Document] = []
         chunk_rows, token_rows, vector_rows = [], [], []
+        sent_rows, sent_vector_rows = [], []  # sentence data (rag/ingest/sentences.py), reused like chunks
+        prev_sentences = sentences_by_chunk(previous.sentences) if reuse else {}
         at = 0
         for doc, rows, chunks in plan:
             documents.append(doc)
@@ -180,12 +183,19 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
                 chunk_rows += [previous.chunks[i] for i in rows]
                 token_rows += [previous.tokens[i] for i in rows]
                 vector_rows.append(previous.vectors[rows] if rows else np.zeros((0, embedder.dim), np.float32))
+                srows = [j for i in rows for j in prev_sentences.get(previous.chunks[i].chunk_id, [])]
+                sent_rows += [previous.sentences[j] for j in srows]
+                sent_vector_rows.append(previous.sentence_vectors[srows] if srows
+                                        else np.zeros((0, embedder.dim), np.float32))
             else:
                 texts = new_texts[at: at + len(chunks)]
                 chunk_rows += chunks
                 token_rows += [tokenize(t) for t in texts]
                 vector_rows.append(new_vectors[at: at + len(chunks)])
                 at += len(chunks)
+                srows = sentence_rows(doc, chunks)
+                sent_rows += srows
+                sent_vector_rows.append(embed_sentences(embedder, sentence_texts(chunks, srows)))
 
         report.chunks = len(chunk_rows)
         tracker.enter("写入")
@@ -198,7 +208,8 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
             manifest = {"fingerprint": fingerprint,
                         "documents": {d.doc_id: {"source": d.source, "content_hash": d.content_hash,
                                                  "title": d.title} for d in documents}}
-            report.version = store.write(manifest, documents, chunk_rows, token_rows, vectors)
+            sent_vectors = np.vstack(sent_vector_rows) if sent_vector_rows else np.zeros((0, embedder.dim), np.float32)
+            report.version = store.write(manifest, documents, chunk_rows, token_rows, vectors, sent_rows, sent_vectors)
     report.seconds = time.perf_counter() - t0
     tracker.enter("完成")
     return report

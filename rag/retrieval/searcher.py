@@ -109,6 +109,7 @@ class SearchResult:
     hits: list[Hit]
     mode: str
     timings_ms: dict
+    query_vector: object = None  # the embedded query (numpy), reused by the reader's sentence scoring
 
     def to_dict(self) -> dict:
         return {"query": self.query, "mode": self.mode, "hits": [h.to_dict() for h in self.hits],
@@ -161,10 +162,11 @@ class Searcher:
             depth = len(snap.chunks)  # filtering happens after retrieval; look at everything
         bm25 = snap.bm25.run(query, depth, r.use_synonyms) if mode in ("bm25", "hybrid") else []
         t1 = time.perf_counter()
-        dense = []
+        dense, query_vector = [], None
         if mode in ("dense", "hybrid"):
             self.check_compatible(snap)
-            dense = snap.dense.run(self.embedder.embed_query(normalise(query)), depth)
+            query_vector = self.embedder.embed_query(normalise(query))
+            dense = snap.dense.run(query_vector, depth)
         t2 = time.perf_counter()
         if mode == "bm25":
             ranked = bm25
@@ -194,5 +196,5 @@ class Searcher:
         t3 = time.perf_counter()
         timings = {"bm25": round((t1 - t0) * 1000, 2), "dense": round((t2 - t1) * 1000, 2),
                    "fuse": round((t3 - t2) * 1000, 2), "total": round((t3 - t0) * 1000, 2)}
-        return SearchResult(query, hits, mode, timings)
+        return SearchResult(query, hits, mode, timings, query_vector)
 

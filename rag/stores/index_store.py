@@ -58,6 +58,9 @@ class StoredIndex:
     tokens: list[list[str]]
     vectors: np.ndarray
     faiss_index: object = field(repr=False)  # faiss.Index, one row per chunk in chunk order
+    # Sentence data (rag/ingest/sentences.py): rows {chunk_id, start, end, places, about, years} and their vectors.
+    sentences: list[dict] = field(default_factory=list, repr=False)
+    sentence_vectors: np.ndarray | None = field(default=None, repr=False)
 
     def doc_chunks(self, doc_id: str) -> list[tuple[int, Chunk]]:
         return [(i, c) for i, c in enumerate(self.chunks) if c.doc_id == doc_id]
@@ -138,7 +141,17 @@ class IndexStore:
         if faiss_index.ntotal != len(chunks) or len(vectors) != len(chunks):
             raise IndexCorrupt(f"索引 {vdir} 前后不一致（{len(chunks)} 个段落，{faiss_index.ntotal} 个向量）。"
                                f"{recovery_hint(self.dir)}")
-        return StoredIndex(version, manifest, documents, chunks, tokens, vectors, faiss_index)
+        sentences, sentence_vectors = [], None
+        if (vdir / "sentences.jsonl").exists():
+            with _parsing(vdir, "sentences.jsonl", self.dir):
+                sentences = [json.loads(ln) for ln in (vdir / "sentences.jsonl").read_text(encoding="utf-8").splitlines()]
+            with _parsing(vdir, "sentence_vectors.npy", self.dir):
+                sentence_vectors = np.load(vdir / "sentence_vectors.npy")
+            if len(sentence_vectors) != len(sentences):
+                raise IndexCorrupt(f"索引 {vdir} 前后不一致（{len(sentences)} 个句子，{len(sentence_vectors)} 个句向量）。"
+                                   f"{recovery_hint(self.dir)}")
+        return StoredIndex(version, manifest, documents, chunks, tokens, vectors, faiss_index, sentences,
+                           sentence_vectors)
 
     # -- checking and restoring -------------------------------------------------
     def verify(self) -> list[tuple[str, bool, list[str]]]:
@@ -199,7 +212,8 @@ class IndexStore:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def write(self, manifest: dict, documents: list[Document], chunks: list[Chunk], tokens: list[list[str]],
-              vectors: np.ndarray) -> str:
+              vectors: np.ndarray, sentences: list[dict] | None = None,
+              sentence_vectors: np.ndarray | None = None) -> str:
         """Write a complete new version, then switch CURRENT to it. Caller holds lock()."""
         import faiss
 
@@ -219,6 +233,10 @@ class IndexStore:
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
             np.save(tmp / "vectors.npy", vectors)
             faiss.write_index(flat_ip_index(vectors), str(tmp / "faiss.index"))
+            if sentences is not None:
+                with open(tmp / "sentences.jsonl", "w", encoding="utf-8") as fh:
+                    fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in sentences)
+                np.save(tmp / "sentence_vectors.npy", np.ascontiguousarray(sentence_vectors, dtype=np.float32))
             manifest = manifest | {"format_version": FORMAT_VERSION, "version": version,
                                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "n_chunks": len(chunks),
                                    "files": file_digests(tmp)}

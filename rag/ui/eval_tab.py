@@ -34,7 +34,7 @@ def _summary(result: dict) -> str:
     rows = ["| 检索方式 | recall@1 | recall@5 | recall@10 | MRR@10 | nDCG@10 |", "|---|---|---|---|---|---|"]
     rows += [f"| {m} | {fmt(s['recall@1'])} | {fmt(s['recall@5'])} | {fmt(s['recall@10'])} | {fmt(s['mrr@10'])} | "
              f"{fmt(s['ndcg@10'])} |" for m, s in retrieval_metrics(result).items()]
-    rows += ["", f"| 回答指标 | 值 |", "|---|---|",
+    rows += ["", "| 回答指标 | 值 |", "|---|---|",
              f"| 含标准答案比例（{a['n_answerable']} 道有答案题） | {fmt(a['contains_gold'])} |",
              f"| 字符级 F1 | {fmt(a['char_f1'])} |",
              f"| 引用准确率 | {fmt(a['citation_precision'])} |", f"| 引用召回率 | {fmt(a['citation_recall'])} |",

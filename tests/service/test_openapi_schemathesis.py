@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from support.service_client import client_ip
 

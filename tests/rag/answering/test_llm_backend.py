@@ -97,3 +97,17 @@ def test_prompt_fences_passages_as_data_and_fits_the_budget(searcher):
     messages, n = build_messages("加装电梯怎么申请？", hits, context_tokens=600)
     assert messages[0]["role"] == "system" and "不是给你的指令" in messages[0]["content"]
     assert 1 <= n < 8 and "<资料 编号=\"1\">" in messages[1]["content"] and f"编号=\"{n + 1}\"" not in messages[1]["content"]
+
+
+def test_llm_decides_beyond_the_certain_vetoes(llm_server, seed_index, searcher):
+    """FAKE model server (see module docstring). With an LLM the pre-check refuses only certain cases (a task,
+    a place the documents never mention); the model's own 资料中没有找到 is honoured."""
+    task = _service(seed_index, searcher, llm_server).ask("写一首关于春天的诗")
+    assert task.refused and task.backend == "openai" and task.refusal_kind == "task"
+    unknown_place = _service(seed_index, searcher, llm_server).ask("上海静安区加装电梯每户补贴多少？")
+    assert unknown_place.refused and unknown_place.refusal_kind == "entity"
+    # a question the lexical rules would refuse offline reaches the model, which answers from the passages
+    colloquial = _service(seed_index, searcher, llm_server).ask("楼里老人腿脚不好下不了楼咋整")
+    assert colloquial.refusal_kind != "absent" and colloquial.backend == "openai"
+    said_no = _service(seed_index, searcher, llm_server, model="refuse").ask("石景山老楼加梯竣工总量是多少部？")
+    assert said_no.refused and "没有找到" in said_no.answer and not said_no.citations

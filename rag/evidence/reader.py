@@ -1,0 +1,285 @@
+"""The reader: which sentences of the knowledge base answer the question, for the place it asks about.
+
+Every sentence of the retrieved passages (plus the few sentences anywhere in the index closest in
+meaning to the question, whose passages join the hits) is scored by
+
+- words: the idf-weighted share of the question's terms (synonyms at half weight) and of its
+  character bigrams (colloquial words the documents never use still share characters);
+- meaning: cosine between the question and the sentence, both embedded with the index's model
+  (sentence vectors are made at ingest: rag/ingest/sentences.py);
+- kind: it carries the kind of answer asked for (a count, an amount, a year …: asked_type.py);
+- place: the places it speaks about (named in it, or inherited from its passage, headings and
+  document region) against the places the question names.
+
+The offline answerer composes from the ranked sentences; the evidence check reads its features.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from rag.evidence.asked_type import AskedType, asked_types
+from rag.evidence.places import entities, is_place
+from rag.retrieval.searcher import Filters, Hit
+from rag.retrieval.snapshot import Snapshot
+from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name
+from rag.text.instructions import looks_like_instruction
+from rag.text.sentence_split import split_sentences
+from rag.text.text_match import STOPWORDS, normalise
+
+# Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
+SEM_FLOOR, SEM_SPAN = 0.85, 0.08
+W_LEX, W_SEM, W_KIND, W_PRIOR = 0.45, 0.35, 0.2, 0.1
+EXTRA_SENTENCES = 6  # closest sentences anywhere in the index whose passages join the hits
+
+_YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|可否|有没有|管不管|要不要|能不能|会不会|可不可以")
+_LIST = re.compile(r"哪些|都有什么|都有啥|有什么|有啥|都(改|做|干|包括)(些|了)?(什么|啥)|包括什么|什么内容|哪几")
+_HOW = re.compile(r"怎么办|怎么(弄|处理|解决|申请|办理|做)|如何|怎样|咋(整|办|弄)?|办法|措施|途径")
+_WHY = re.compile(r"为什么|为何|为啥|原因|干嘛")
+_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
+
+
+def answer_form(question_norm: str, kinds: list[AskedType]) -> str:
+    """How the answer should be shaped: figure | list | yesno | how | why | fact."""
+    if kinds and not _LIST.search(question_norm):
+        return "figure"
+    if _WHY.search(question_norm):
+        return "why"
+    if _LIST.search(question_norm):
+        return "list"
+    if _YESNO.search(question_norm):
+        return "yesno"
+    if _HOW.search(question_norm):
+        return "how"
+    return "fact"
+
+
+@dataclass
+class Sentence:
+    hit: int  # index into Reading.hits
+    start: int  # span inside hits[hit].chunk.text
+    end: int
+    text: str
+    about: list[str]
+    lexical: float = 0.0
+    semantic: float = 0.0  # raw cosine
+    holds: bool = False  # carries the asked kind of answer
+    on_place: bool = True  # speaks about the asked place (True when the question names none)
+    score: float = 0.0
+    place: str = ""  # the most specific place it speaks about, as a resident would name it
+
+
+@dataclass
+class Reading:
+    question: str
+    form: str
+    kinds: list[AskedType]
+    places: list[str]  # places the question asks about
+    hits: list[Hit]  # the retrieved hits plus passages of sentences found by meaning
+    sentences: list[Sentence] = field(default_factory=list)  # best first
+
+    def on_place(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.on_place]
+
+    def off_place(self) -> list[Sentence]:
+        return [s for s in self.sentences if not s.on_place]
+
+    def answered_on_place(self, depth: int = 8) -> bool:
+        """Some well-ranked sentence about the asked place carries the asked kind of answer."""
+        return any(s.on_place and (s.holds or not self.kinds) for s in self.sentences[:depth])
+
+    def best(self, on_place: bool = True) -> Sentence | None:
+        pool = self.on_place() if on_place else self.off_place()
+        return pool[0] if pool else None
+
+
+# -- per-index caches ---------------------------------------------------------------------------
+_ROWS: dict[str, tuple[dict[str, list[int]], dict[str, int], frozenset[str]]] = {}
+
+
+def _index_maps(snap: Snapshot):
+    """chunk_id → sentence rows, chunk_id → chunk row, and the county short forms the KB uses."""
+    if snap.version not in _ROWS:
+        _ROWS.clear()
+        by_chunk: dict[str, list[int]] = {}
+        for j, r in enumerate(snap.sentences):
+            by_chunk.setdefault(r["chunk_id"], []).append(j)
+        chunk_row = {c.chunk_id: i for i, c in enumerate(snap.chunks)}
+        also = frozenset().union(*(county_short_forms(normalise(d.text)) for d in snap.documents.values())) \
+            if snap.documents else frozenset()
+        _ROWS[snap.version] = (by_chunk, chunk_row, also)
+    return _ROWS[snap.version]
+
+
+def kb_place_forms(snap: Snapshot) -> frozenset[str]:
+    return _index_maps(snap)[2]
+
+
+def asked_places(question: str, snap: Snapshot) -> list[str]:
+    also = kb_place_forms(snap)
+    return [full_name(e) for e in entities(question, also) if is_place(e, also)]
+
+
+def _place_matches(asked: str, about: list[str], region: str, text_norm: str) -> bool:
+    """Does a sentence about `about` (in a document about `region`) speak about the asked place?"""
+    if asked in divisions():
+        for p in about:
+            if p in divisions():
+                if contains(asked, p):
+                    return True
+                # a sentence naming the city (北京) in a document about the asked district (石景山区)
+                if contains(p, asked) and region and region != "全国" and contains(asked, _region_place(region)):
+                    return True
+            elif asked_in_local(p, region, asked):
+                return True
+        return False
+    # a street or community: the sentence, its inherited places or its passage must name it
+    names = forms(asked)
+    return any(n in text_norm for n in names) or any(n in p or p in n for p in about for n in names)
+
+
+def asked_in_local(local: str, region: str, asked: str) -> bool:
+    """A street (永红街道) of a document about 钟楼区 lies in 钟楼区."""
+    return bool(region) and region != "全国" and contains(asked, _region_place(region))
+
+
+@lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
+    """normalise() (OpenCC is the slow part of reading) for texts met again and again: sentences, passages."""
+    return normalise(text)
+
+
+def _as_place(name: str) -> str:
+    """A region label (北京市石景山区) as the division it names (石景山区); other names unchanged."""
+    if name in divisions():
+        return name
+    place = _region_place(name)
+    return place if place in divisions() else name
+
+
+@lru_cache(maxsize=256)
+def _region_place(region: str) -> str:
+    """常州市钟楼区 → 钟楼区 (the county in a region label); 北京市 stays."""
+    for d in sorted(divisions(), key=len, reverse=True):
+        if region.endswith(d) and len(d) >= 2:
+            return d
+    return region
+
+
+def _most_specific(about: list[str], region: str) -> str:
+    """永红街道 before 钟楼区 before 常州市; the document's own county when the sentence names its city."""
+    local = [p for p in about if p not in divisions()]
+    if local:
+        return local[0]
+    places = [p for p in about if p in divisions()]
+    home = _region_place(region) if region and region != "全国" else ""
+    if home and home in divisions() and any(contains(p, home) for p in places):
+        return home
+    return max(places, key=lambda p: min(d.level for d in divisions()[p]), default="")
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:])}
+
+
+def _question_bigrams(question_norm: str) -> set[str]:
+    """Character bigrams of the question's content (question words and function words removed)."""
+    from rag.text.text_match import jieba_instance
+
+    words = [w for w in jieba_instance().cut(question_norm, HMM=False)
+             if w.strip() and w not in STOPWORDS and not set(w) & set("哪什几多谁怎啥么吗呢吧啊呀嘛咋")]
+    return set().union(*(_bigrams(w) for w in words)) if words else set()
+
+
+def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embedder=None,
+         filters: Filters | None = None, extra: int = EXTRA_SENTENCES) -> Reading:
+    """Score every sentence of the hits (and of the closest sentences by meaning) for the question."""
+    q_norm = normalise(question)
+    kinds = asked_types(q_norm)
+    reading = Reading(question, answer_form(q_norm, kinds), kinds, asked_places(question, snap), list(hits))
+    by_chunk, chunk_row, _ = _index_maps(snap)
+    if query_vector is None and embedder is not None and snap.sentence_vectors is not None:
+        query_vector = embedder.embed_query(q_norm)
+    sem_all = snap.sentence_vectors @ query_vector if query_vector is not None and snap.sentence_vectors is not None \
+        and len(snap.sentence_vectors) else None
+    if sem_all is not None and extra:
+        _add_closest(reading, snap, sem_all, by_chunk, chunk_row, filters, extra)
+
+    terms = snap.bm25.query_terms(question, use_synonyms=True)
+    weights = {t: w * snap.bm25.idf(t) for t, w in terms.items()}
+    total = sum(weights.values()) or 1.0
+    q_grams = _question_bigrams(q_norm)
+    top = max((h.score for h in reading.hits), default=1.0) or 1.0
+    out: list[Sentence] = []
+    for i, hit in enumerate(reading.hits):
+        where = _norm(hit.chunk.search_text()) if reading.places else ""
+        rows = by_chunk.get(hit.chunk.chunk_id)
+        spans = [(snap.sentences[j]["start"], snap.sentences[j]["end"], snap.sentences[j]["about"], j)
+                 for j in rows] if rows else [(s, e, [], None) for s, e in split_sentences(hit.chunk.text)]
+        prior = W_PRIOR * max(hit.score, 0.0) / top
+        for s, e, about, j in spans:
+            about = [_as_place(p) for p in about]
+            text = hit.chunk.text[s:e]
+            if text.rstrip("”」』）)")[-1:] in "?？" or looks_like_instruction(text):
+                continue  # the document's own rhetorical questions, and text that addresses a model
+            norm = _norm(text)
+            lex_terms = sum(w for t, w in weights.items() if t in norm) / total
+            lex_grams = len(q_grams & _bigrams(norm)) / len(q_grams) if q_grams else 0.0
+            lexical = 0.7 * lex_terms + 0.3 * lex_grams
+            semantic = float(sem_all[j]) if sem_all is not None and j is not None else hit.cosine
+            # every asked kind: 每平方米多少钱 wants a price per m², not any amount of money
+            holds = all(k.held_by(norm) for k in kinds) if kinds else False
+            on = all(_place_matches(p, about, hit.doc.meta.region, where)
+                     for p in reading.places) if reading.places else True
+            sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
+            score = W_LEX * lexical + W_SEM * sem_n + (W_KIND if holds else 0.0) + prior
+            if reading.form == "list":  # a list is answered by a sentence that enumerates (、)
+                score += W_KIND * min(text.count("、") / 3, 1.0)
+            out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score,
+                                _most_specific(about, hit.doc.meta.region)))
+    # the same sentence through overlapping chunks: keep its best-scored copy
+    seen: dict[str, Sentence] = {}
+    for sent in sorted(out, key=lambda x: -x.score):
+        seen.setdefault(_norm(sent.text), sent)
+    reading.sentences = list(seen.values())
+    return reading
+
+
+def _add_closest(reading: Reading, snap: Snapshot, sem_all: np.ndarray, by_chunk, chunk_row, filters, extra) -> None:
+    """Passages holding the sentences closest in meaning join the hits (a colloquial question whose words
+    the documents never use still reaches 悬空老人下楼难)."""
+    have = {h.chunk.chunk_id for h in reading.hits}
+    order = np.argsort(-sem_all)[: extra * 3]
+    added = 0
+    for j in order:
+        chunk_id = snap.sentences[j]["chunk_id"]
+        if chunk_id in have or chunk_id not in chunk_row:
+            continue
+        chunk = snap.chunks[chunk_row[chunk_id]]
+        doc = snap.documents[chunk.doc_id]
+        if filters is not None and not filters.allows(doc):
+            continue
+        have.add(chunk_id)
+        reading.hits.append(Hit(len(reading.hits) + 1, 0.0, chunk, doc, 0.0, float(sem_all[j]), 0.0,
+                                frozenset(snap.tokens[chunk_row[chunk_id]])))
+        added += 1
+        if added >= extra:
+            break
+
+
+def has_number(text_norm: str) -> bool:
+    return bool(_HAS_NUMBER.search(text_norm))
+
+
+def place_predicate(places: list[str], snap: Snapshot):
+    """Chunk → does it (its text, headings, title or its document's region) name every asked place?"""
+    wanted = [forms(p) for p in places]
+
+    def about(chunk) -> bool:
+        where = _norm(chunk.search_text()) + " " + normalise(snap.documents[chunk.doc_id].meta.region)
+        return all(any(f in where for f in names) for names in wanted)
+    return about
