@@ -115,7 +115,7 @@ class AnswerService:
         timings["retrieve"] = (t2 - t1) * 1000
 
         composed = None
-        if evidence.refuse and reading.places and evidence.kind in ("absent", "type", "weak") and backend == "offline":
+        if evidence.refuse and reading.scoped and evidence.kind in ("absent", "type", "weak") and backend == "offline":
             # not answerable for the asked place: if the documents give it for another place, say so and show it
             composed = self.offline.compose(reading)
             if composed.other_place:

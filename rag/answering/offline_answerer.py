@@ -17,7 +17,7 @@ from rag.answering.citation_check import match_form
 from rag.evidence.reader import Reading, Sentence, read
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
-from rag.text.gazetteer import divisions, short_form
+from rag.text.gazetteer import short_form
 from rag.text.text_match import normalise
 
 _CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
@@ -50,13 +50,13 @@ class OfflineAnswerer:
         figure = reading.form == "figure"
         fits = (lambda s: s.holds) if figure else (lambda s: True)
         on = [s for s in reading.on_place() if fits(s)]
-        if figure and not on and not reading.places:
+        if figure and not on and not reading.scoped:
             return out  # no sentence carries the asked kind of answer
-        if reading.places and not on:
+        if reading.scoped and not on:
             off = [s for s in reading.off_place() if fits(s) and s.score >= 0.3]
             if not off:
                 return out
-            asked = "、".join(short_form(p) if p in divisions() else p for p in reading.places)
+            asked = reading.scope_label()
             what = "这个数字" if figure else "这方面的内容"
             out.pieces.append((f"资料中没有{asked}的{what}；", None))
             lead = off[0]
@@ -71,7 +71,7 @@ class OfflineAnswerer:
         for n, s in enumerate(chosen):
             # a figure is one clause or a few around it; explanations may take a whole sentence
             text = _clauses(s.text, reading, min(budget, FIGURE_CHARS if figure else 150))
-            if n == 0 and (figure or reading.places):
+            if n == 0 and (figure or reading.scoped):
                 label = _place_label(s)
                 if label and short_form(label) not in text[:12]:
                     text = f"{label}：{text}"

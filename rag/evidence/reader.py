@@ -25,7 +25,7 @@ from rag.evidence.asked_type import AskedType, asked_types
 from rag.evidence.places import entities, is_place
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
-from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name
+from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name, short_form
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, normalise
@@ -39,6 +39,8 @@ _YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|�
 _LIST = re.compile(r"哪些|都有什么|都有啥|有什么|有啥|都(改|做|干|包括)(些|了)?(什么|啥)|包括什么|什么内容|哪几")
 _HOW = re.compile(r"怎么办|怎么(弄|处理|解决|申请|办理|做)|如何|怎样|咋(整|办|弄)?|办法|措施|途径")
 _WHY = re.compile(r"为什么|为何|为啥|原因|干嘛")
+_ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:以来|至今|起|开始)")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
 
 
@@ -80,6 +82,19 @@ class Reading:
     places: list[str]  # places the question asks about
     hits: list[Hit]  # the retrieved hits plus passages of sentences found by meaning
     sentences: list[Sentence] = field(default_factory=list)  # best first
+    years: list[str] = field(default_factory=list)  # years the question asks about (2023年)
+    national: bool = False  # asks about the whole country (全国): a district's figure is not the answer
+
+    @property
+    def scoped(self) -> bool:
+        """The question restricts where or when: only sentences about that place and period answer it."""
+        return bool(self.places or self.years or self.national)
+
+    def scope_label(self) -> str:
+        """How the answer names what was asked for: 石景山2023年, 全国."""
+        where = "、".join(short_form(p) if p in divisions() else p for p in self.places) or \
+            ("全国" if self.national else "")
+        return where + "".join(f"{y}年" for y in self.years)
 
     def on_place(self) -> list[Sentence]:
         return [s for s in self.sentences if s.on_place]
@@ -181,6 +196,19 @@ def _most_specific(about: list[str], region: str) -> str:
     return max(places, key=lambda p: min(d.level for d in divisions()[p]), default="")
 
 
+def _period_matches(years: list[str], text_norm: str, doc_date: str) -> bool:
+    """Does the sentence speak about the asked year(s)? Years it names (2019年以来 covers later years), else
+    今年/去年 against the document's date, else the document's own year; undated text answers no year."""
+    named = _ASKED_YEAR.findall(text_norm)
+    doc_year = int(doc_date[:4]) if doc_date[:4].isdigit() else None
+    if doc_year:
+        named += [str(doc_year)] * ("今年" in text_norm) + [str(doc_year - 1)] * ("去年" in text_norm)
+    since = [int(y) for y in _SINCE.findall(text_norm)]
+    if named:
+        return all(y in named or any(int(y) >= s for s in since) for y in years)
+    return doc_year is not None and all(int(y) == doc_year for y in years)
+
+
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
     return {a + b for a, b in zip(chars, chars[1:])}
@@ -200,7 +228,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     """Score every sentence of the hits (and of the closest sentences by meaning) for the question."""
     q_norm = normalise(question)
     kinds = asked_types(q_norm)
-    reading = Reading(question, answer_form(q_norm, kinds), kinds, asked_places(question, snap), list(hits))
+    reading = Reading(question, answer_form(q_norm, kinds), kinds, asked_places(question, snap), list(hits),
+                      years=list(dict.fromkeys(_ASKED_YEAR.findall(q_norm))), national="全国" in q_norm)
     by_chunk, chunk_row, _ = _index_maps(snap)
     if query_vector is None and embedder is not None and snap.sentence_vectors is not None:
         query_vector = embedder.embed_query(q_norm)
@@ -235,6 +264,10 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             holds = all(k.held_by(norm) for k in kinds) if kinds else False
             on = all(_place_matches(p, about, hit.doc.meta.region, where)
                      for p in reading.places) if reading.places else True
+            if on and reading.years:
+                on = _period_matches(reading.years, norm, hit.doc.meta.date)
+            if on and reading.national:  # a sentence about one district is not the national figure
+                on = "全国" in norm or not any(p != "全国" for p in about)
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
             score = W_LEX * lexical + W_SEM * sem_n + (W_KIND if holds else 0.0) + prior
             if reading.form == "list":  # a list is answered by a sentence that enumerates (、)

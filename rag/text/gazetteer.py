@@ -170,6 +170,9 @@ LOCAL_SUFFIXES = ("街道", "社区", "小区", "新村", "花园", "花苑", "�
 _GENERIC_LOCAL = {"老旧小区", "老小区", "旧小区", "城中村", "新农村", "农村", "乡村", "城镇", "乡镇", "本小区", "该小区", "各小区",
                   "全小区", "城乡", "老旧", "各村", "全村", "本村"}
 _PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "r", "q", "x", "eng", "y", "e", "o", "f")
+# A question word, quantifier or demonstrative before the suffix (几个社区, 哪些小区, 那个街道) makes a phrase
+# about some place, not the name of one.
+_NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各")
 
 
 def local_places(text_norm: str) -> list[str]:
@@ -195,6 +198,7 @@ def local_places(text_norm: str) -> list[str]:
                 break
             prefix = w + prefix
             j -= 1
-        if 2 <= len(prefix) <= 5 and prefix + suffix not in _GENERIC_LOCAL and prefix not in _GENERIC_LOCAL:
+        if 2 <= len(prefix) <= 5 and prefix + suffix not in _GENERIC_LOCAL and prefix not in _GENERIC_LOCAL \
+                and not any(w in prefix for w in _NOT_A_NAME):
             found.append(prefix + suffix)
     return list(dict.fromkeys(found))

@@ -155,3 +155,21 @@ def test_relative_years_are_said_explicitly_from_the_document_date():
     assert relative_year_note("石景山今年的工作重点之一", "2023-04-13") == "（文中“今年”指2023年，按文档日期推算）"
     assert relative_year_note("去年完成改造", "2021-12") == "（文中“去年”指2020年，按文档日期推算）"
     assert relative_year_note("今年完成改造", "") == ""  # no date: nothing is guessed
+
+
+def test_a_year_the_documents_do_not_give_is_said_missing_not_answered_with_another_year(service):
+    """Period is a fact like place: 77项 is 2022's figure; asked for 2020 the answer says so before quoting it."""
+    asked = service.ask("2021年石景山重点推进了多少项城市更新项目？")
+    body = _body(asked.answer)
+    assert "77项" not in body or (body.startswith("资料中没有") and "2021年" in body.split("；")[0])
+    same = service.ask("2022年石景山重点推进了多少项城市更新项目？")
+    assert not same.refused and "77项" in same.answer and not _body(same.answer).startswith("资料中没有")
+
+
+def test_a_national_question_is_not_answered_with_one_districts_figure(service):
+    asked = service.ask("全国一共加装了多少部电梯？")
+    body = _body(asked.answer)
+    assert asked.refused or body.startswith("资料中没有全国")
+    assert "33台" not in body.split("；")[0] and "173部" not in body.split("；")[0]
+    national = service.ask("全国累计新开工改造了多少个老旧小区？")
+    assert not national.refused and "22万" in national.answer
