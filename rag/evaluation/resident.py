@@ -10,12 +10,12 @@ A line: {"id", "question", "kind", "answer_keys": [...], "forbidden_figures": [.
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.evaluation import metrics as M
+from rag.evaluation.runner import question_lines
 from rag.text.script import to_simplified
 
 NOT_ANSWERABLE = {"unanswerable", "out_of_domain", "wrong_place"}
@@ -42,10 +42,7 @@ class ResidentQuestion:
 
 def load_resident(path: Path) -> list[ResidentQuestion]:
     out = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        d = json.loads(line)
+    for n, d in question_lines(path):
         try:
             out.append(ResidentQuestion(str(d["id"]), d["question"], d["kind"], list(d.get("answer_keys") or []),
                                         list(d.get("forbidden_figures") or []), list(d.get("history") or []),

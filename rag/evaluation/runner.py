@@ -9,7 +9,7 @@ import json
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,12 +41,16 @@ class EvalQuestion:
         return self.kind not in UNANSWERABLE
 
 
+def question_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-empty line of a JSONL question set."""
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            yield n, json.loads(line)
+
+
 def load_questions(path: Path) -> list[EvalQuestion]:
     out = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        d = json.loads(line)
+    for n, d in question_lines(path):
         try:
             out.append(EvalQuestion(d["id"], d["question"], d["kind"], d.get("gold_doc_ids", []),
                                     d.get("gold_answer", ""),
