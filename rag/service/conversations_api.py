@@ -1,8 +1,8 @@
 """Staff REST routes over the conversation log: GET /v1/conversations, /v1/feedback, /v1/insights.
 
 All need a staff credential (`require_staff`: API key or login cookie). Dates are local days in
-settings conversations.timezone, YYYY-MM-DD; `until` is exclusive. A date that does not parse is a
-422 whose Chinese message names the parameter."""
+settings conversations.timezone, YYYY-MM-DD; `until` is exclusive (at or before `since`: nothing).
+A date that does not parse is a 422 whose Chinese message names the parameter."""
 from __future__ import annotations
 
 from datetime import date
@@ -30,9 +30,7 @@ def _since(since: str | None = Query(None, pattern=ISO_DAY, max_length=10, descr
         last = parse_day(until, "until") if until else None
     except ValueError as exc:
         raise ApiError(422, f"请求内容不合要求：{exc}") from None
-    if first and last and last <= first:
-        raise ApiError(422, f"请求内容不合要求：截止日期 until（{last}）必须晚于起始日期 since（{first}）")
-    return first, last
+    return first, last  # until at or before since: an empty range, answered with no rows
 
 
 def _store(request: Request):

@@ -42,10 +42,12 @@ def _problem(e: dict) -> str:
         except FilterError as exc:
             return str(exc)
     if name in DAY_PARAMS:  # the conversation log's since / until: 年-月-日
+        given = str(e.get("input", ""))
         try:
-            parse_day(str(e.get("input", "")), name)
+            parse_day(given, name)
         except ValueError as exc:
             return str(exc)
+        return f"{name}超出范围：“{given}”，请写成 1000 年以后的年-月-日，如 2026-01-31"
     return f"{field}：{e.get('msg', '')}"
 
 

@@ -204,7 +204,9 @@ class Ready(BaseModel):
 
 # ---- conversation log and insights (staff) ----
 
-ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+# Years from 1000: a local midnight in year 1 has no UTC time before it. The calendar (2026-02-30) is checked
+# by the route, with a 422 naming the parameter.
+ISO_DAY = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
 
 class ConversationCitation(BaseModel):

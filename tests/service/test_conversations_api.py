@@ -92,13 +92,13 @@ def test_feedback_route_lists_votes(api, asked):
 
 @pytest.mark.parametrize("params, names", [
     ({"since": "2026-02-30"}, "since"), ({"until": "昨天"}, "until"), ({"since": "2026/01/01"}, "since"),
-    ({"since": "2026-03-01", "until": "2026-02-01"}, "until")])
+    ({"until": "0001-01-01"}, "until")])
 def test_a_bad_date_is_a_422_naming_the_parameter(api, params, names):
     for route in ROUTES:
         r = api.get(route, params=params, headers=AUTH)
         assert r.status_code == 422, (route, r.text)
         message = r.json()["error"]["message"]
-        assert names in message and ("年-月-日" in message or "晚于" in message), message
+        assert names in message and "年-月-日" in message, message
 
 
 def test_date_bounds_select_days(api, asked):
@@ -106,6 +106,8 @@ def test_date_bounds_select_days(api, asked):
     assert len(api.get("/v1/conversations", params={"since": "2000-01-01", "limit": 1000},
                        headers=AUTH).json()["data"]) == len(_all_exchanges(api))
     assert api.get("/v1/insights", params={"until": "2000-01-01"}, headers=AUTH).json()["totals"]["questions"] == 0
+    backwards = {"since": "2100-01-01", "until": "2000-01-01"}  # an empty range: no rows, not an error
+    assert api.get("/v1/feedback", params=backwards, headers=AUTH).json()["data"] == []
 
 
 def test_readyz_reports_the_log_and_a_failed_write_still_answers(service, api, asked):
