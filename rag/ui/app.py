@@ -150,7 +150,8 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
         exchanges = c.store.session(ch.session_id_or_new(session_id))
         if not exchanges:
             raise gr.Error("这次对话还没有可导出的问答。")
-        return str(ch.write_markdown(ch.markdown_export(exchanges, passage, settings.conversations.timezone)))
+        path = ch.write_markdown(ch.markdown_export(exchanges, passage, settings.conversations.timezone))
+        return gr.update(value=str(path), visible=True)
 
     def ask_api(question: str, request: gr.Request) -> dict:
         """Answer one question with citations (the server's default backend)."""
@@ -264,7 +265,7 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
                                           elem_id="feedback-note", max_length=2000)
                         export_btn = gr.Button("导出对话（Markdown）", scale=1, elem_id="export")
                     feedback_status = gr.Markdown(elem_id="feedback-status")
-                    export_file = gr.File(label="对话记录", interactive=False, elem_id="export-file")
+                    export_file = gr.File(label="对话记录", interactive=False, elem_id="export-file", visible=False)
                     sources = gr.HTML(elem_id="sources")
                 with gr.Column(scale=1):
                     with gr.Accordion("筛选", open=False):

@@ -19,7 +19,7 @@ def answer_html(text: str) -> str:
 
 def words_for_emoji(text: str) -> str:
     """Status lines in words: Chromium without an emoji font shows 👍/👎 as empty boxes."""
-    return text.replace("👍", "好评").replace("👎", "差评")
+    return re.sub(r"\s*👍", "好评", re.sub(r"\s*👎", "差评", text))
 
 
 def status_html(text: str) -> str:
