@@ -133,7 +133,10 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
         return [], "", [], "", [], ch.new_session_id(), ""
 
     def restore_chat(session_id):
-        session_id = ch.session_id_or_new(session_id)
+        """Page load: a returning browser gets its conversation back. A new visitor gets nothing here: the
+        first question makes the session id (respond), so this load can never replace a chat already begun."""
+        if session_id != ch.session_id_or_new(session_id):  # no id yet, or not one we made
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         messages, asked_before, ids = ch.restore(c.store, session_id)
         return session_id, messages, asked_before, ids
 

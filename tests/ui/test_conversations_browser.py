@@ -23,9 +23,18 @@ REFUSED = "装电梯能不能提取公积金？"  # the shipped documents do not
 NOTE = "想知道公积金能不能用"
 
 
+def _wait(pg, script: str, arg, timeout: int) -> None:
+    try:
+        pg.wait_for_function(script, arg=arg, timeout=timeout)
+    except Exception:  # keep what the page showed for the failure report
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / "conversations_failure.png"), full_page=True)
+        raise
+
+
 def _chat_shows(pg, text: str, present: bool = True) -> None:
-    pg.wait_for_function("([t, want]) => { const c = document.querySelector('#chatbot'); "
-                         "return !!c && c.innerText.includes(t) === want; }", arg=[text, present], timeout=90000)
+    _wait(pg, "([t, want]) => { const c = document.querySelector('#chatbot'); "
+          "return !!c && c.innerText.includes(t) === want; }", [text, present], 120000)
 
 
 def _ask(pg, question: str, expect: str) -> None:
@@ -35,8 +44,8 @@ def _ask(pg, question: str, expect: str) -> None:
 
 
 def _shows(pg, selector: str, text: str, timeout: int = 60000) -> None:
-    pg.wait_for_function("([s, t]) => { const e = document.querySelector(s); return !!e && e.innerText.includes(t); }",
-                         arg=[selector, text], timeout=timeout)
+    _wait(pg, "([s, t]) => { const e = document.querySelector(s); return !!e && e.innerText.includes(t); }",
+          [selector, text], timeout)
 
 
 def _download(pg, link) -> str:
