@@ -288,7 +288,9 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
             send.click(respond, inputs, outputs, api_visibility="private")
             box.submit(respond, inputs, outputs, api_visibility="private")
             new.click(reset, None, outputs + [feedback_status], api_visibility="private")
-            chatbot.like(on_like, [ids, note], feedback_status, api_visibility="private")
+            # One vote at a time: choosing a 踩 reason can send two like events at once, and two first votes on
+            # one answer written together collide on the log's one-vote-per-answer rule (a write lasts ms).
+            chatbot.like(on_like, [ids, note], feedback_status, api_visibility="private", concurrency_limit=1)
             export_btn.click(export_chat, session, export_file, api_visibility="private")
             for b, q in zip(example_buttons, EXAMPLES):
                 b.click(lambda q=q: q, None, box, api_visibility="private").then(
