@@ -130,7 +130,7 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
 
     def reset():
         """新对话: a new session id, so the next reload restores the new conversation."""
-        return [], "", [], "", [], ch.new_session_id(), ""
+        return [], "", [], "", [], ch.new_session_id(), "", gr.update(value=None, visible=False)
 
     def restore_chat(session_id):
         """Page load: a returning browser gets its conversation back. A new visitor gets nothing here: the
@@ -287,7 +287,7 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
             outputs = [chatbot, sources, asked, box, ids, session]
             send.click(respond, inputs, outputs, api_visibility="private")
             box.submit(respond, inputs, outputs, api_visibility="private")
-            new.click(reset, None, outputs + [feedback_status], api_visibility="private")
+            new.click(reset, None, outputs + [feedback_status, export_file], api_visibility="private")
             # One vote at a time: choosing a 踩 reason can send two like events at once, and two first votes on
             # one answer written together collide on the log's one-vote-per-answer rule (a write lasts ms).
             chatbot.like(on_like, [ids, note], feedback_status, api_visibility="private", concurrency_limit=1)
