@@ -158,24 +158,25 @@ def cmd_hash(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from rag.evaluation.report import write_report
+    from rag.evaluation.report import answer_metrics, fmt, write_report
     from rag.evaluation.runner import run_eval
 
     settings = get_settings()
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     embeddings = [e.strip() for e in args.embeddings.split(",") if e.strip()] if args.embeddings else None
-    result = run_eval(settings, args.set, args.index, args.backend, modes, args.limit, embeddings=embeddings)
+    index_dir = args.index or settings.paths.index_dir
+    result = run_eval(settings, args.set, index_dir, args.backend, modes, args.limit, embeddings=embeddings)
     if args.public:
         from rag.evaluation.public_bench import run_public
 
         result["public"] = run_public(settings, [d.strip() for d in args.public.split(",")], args.public_limit)
-    out = write_report(result, args.out)
+    out = write_report(result, args.out, index_dir)  # the report names the index version and documents
     r = result["retrieval"][result["main_mode"]]
-    a = result["answers"]
-    print(f"retrieval ({result['main_mode']}): recall@5 {r['recall@5']:.3f}  MRR@10 {r['mrr@10']:.3f}")
-    print(f"answers: contains-gold {a['contains_gold']:.3f}  citation precision {a['citation_precision']:.3f}  "
-          f"recall {a['citation_recall']:.3f}")
-    print(f"refusal: accuracy {a['refusal_accuracy']:.3f}  false refusals {a['false_refusal_rate']:.3f}")
+    a = answer_metrics(result)  # None (printed "—") where the set had nothing to measure a metric on
+    print(f"retrieval ({result['main_mode']}): recall@5 {fmt(r.get('recall@5'))}  MRR@10 {fmt(r.get('mrr@10'))}")
+    print(f"answers: contains-gold {fmt(a.get('contains_gold'))}  citation precision {fmt(a.get('citation_precision'))}  "
+          f"recall {fmt(a.get('citation_recall'))}")
+    print(f"refusal: accuracy {fmt(a.get('refusal_accuracy'))}  false refusals {fmt(a.get('false_refusal_rate'))}")
     print(f"report: {out / 'report.md'}")
     return 0
 

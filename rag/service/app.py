@@ -14,6 +14,7 @@ from rag.service import errors, temp_files
 from rag.service.auth import router as auth_router
 from rag.service.body_limit import BodyLimitMiddleware
 from rag.service.components import Components
+from rag.service.conversations_api import router as conversations_router
 from rag.service.openai_chat import router as chat_router
 from rag.service.page_locale import ChinesePageMiddleware
 from rag.service.rest import router as rest_router
@@ -33,15 +34,20 @@ def create_app(settings: Settings, index_dir: Path | None = None, gradio_temp: P
     async def lifespan(app: FastAPI):
         yield
         temp_files.remove(gradio_temp)  # Gradio's upload copies go with the process
+        if c.store is not None:
+            c.store.close()
 
     app = FastAPI(title="renewal-qa 城市更新政策问答 API", version="1.0", lifespan=lifespan,
-                  description="OpenAI-compatible chat with citations, passage search and document management "
-                  "(document changes need a staff API key: `Authorization: Bearer <key>`).",
+                  description="OpenAI-compatible chat with citations, passage search and document management; "
+                  "the conversation log, residents' feedback and the knowledge-gap report for staff "
+                  "(document changes and the conversation routes need a staff API key: "
+                  "`Authorization: Bearer <key>`).",
                   openapi_url="/v1/openapi.json", docs_url="/v1/docs", redoc_url=None)
     app.state.components = c
     errors.install(app)
     app.include_router(chat_router)
     app.include_router(rest_router)
+    app.include_router(conversations_router)
     app.include_router(auth_router)
     svc = settings.service
     max_upload = int(settings.ui.max_upload_mb * 1e6)

@@ -5,6 +5,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from rag.conversations.times import parse_day
 from rag.retrieval.searcher import DATE_FIELDS, FilterError, parse_filter_date
 from rag.service.rate_limit import RateLimited
 from rag.stores.index_store import IndexProblem
@@ -12,6 +13,9 @@ from rag.stores.index_store import IndexProblem
 _KINDS = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_denied", 404: "not_found",
           405: "method_not_allowed", 413: "request_too_large", 422: "invalid_request_error",
           429: "rate_limit_exceeded", 503: "service_unavailable"}
+
+
+DAY_PARAMS = ("since", "until")  # query parameters of /v1/conversations, /v1/feedback, /v1/insights
 
 
 class ApiError(HTTPException):
@@ -37,6 +41,13 @@ def _problem(e: dict) -> str:
             parse_filter_date(str(e.get("input", "")), DATE_FIELDS[name])
         except FilterError as exc:
             return str(exc)
+    if name in DAY_PARAMS:  # the conversation log's since / until: 年-月-日
+        given = str(e.get("input", ""))
+        try:
+            parse_day(given, name)
+        except ValueError as exc:
+            return str(exc)
+        return f"{name}超出范围：“{given}”，请写成 1000 年以后的年-月-日，如 2026-01-31"
     return f"{field}：{e.get('msg', '')}"
 
 

@@ -22,6 +22,7 @@ from fastapi.responses import StreamingResponse
 from rag.answering.answer_types import Answer
 from rag.answering.citation_check import _SENTENCE
 from rag.service.auth import components
+from rag.service.conversation_log import api_session_id, record_answer
 from rag.service.errors import ApiError
 from rag.service.rate_limit import client_of
 from rag.service.rest import check_question, hit_fields
@@ -77,6 +78,7 @@ def stream_events(c, question: str, history: list[str]) -> Iterator[str]:
             yield f": {event['text']}\n\n"
         elif event["type"] == "final":
             final = event["answer"]
+    record_answer(c, final, api_session_id())
     for m in _SENTENCE.finditer(final.answer):
         if m.group(0):
             yield _chunk(cid, created, {"content": m.group(0)})
@@ -100,6 +102,7 @@ def chat_completions(body: ChatRequest, request: Request):
         return StreamingResponse(stream_events(c, question, history), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     answer = c.answers.ask(question, history=history)
+    record_answer(c, answer, api_session_id())
     return ChatCompletion(id="chatcmpl-" + secrets.token_hex(12), created=int(time.time()),
                           choices=[Choice(message=AssistantMessage(content=answer.answer))],
                           usage=_usage(c, question, history, answer.answer), **extras(answer))

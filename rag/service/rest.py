@@ -12,7 +12,8 @@ from rag.retrieval.searcher import Filters
 from rag.service.auth import components, require_staff
 from rag.service.errors import ApiError
 from rag.service.rate_limit import client_of
-from rag.service.schemas import (MODEL_ID, DocumentChange, DocumentList, DocumentOut, Health, ModelCard, ModelList,
+from rag.service.schemas import (MODEL_ID, ConversationLogHealth, DocumentChange, DocumentList, DocumentOut, Health,
+                                 ModelCard, ModelList,
                                  Ready, SearchHit, SearchRequest, SearchResponse, error_responses)
 from rag.stores.index_store import IndexProblem
 
@@ -117,11 +118,21 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Ready, tags=["health"], responses=error_responses(503))
 def readyz(request: Request) -> Ready:
-    """The index is loaded and searchable."""
+    """The index is loaded and searchable; how the conversation log is doing (its failed writes never
+    stop an answer, so they are reported here, not turned into a 503)."""
     c = components(request)
     try:
         snap = c.searcher.snapshot()
         c.searcher.search("城市更新", k=1, mode="bm25")
     except IndexProblem as exc:
         raise ApiError(503, f"索引不可用：{exc}")
-    return Ready(index_version=snap.version, documents=len(snap.documents), chunks=len(snap.chunks))
+    return Ready(index_version=snap.version, documents=len(snap.documents), chunks=len(snap.chunks),
+                 conversations=_log_health(c.store))
+
+
+def _log_health(store) -> ConversationLogHealth | None:
+    if store is None:
+        return None
+    h = store.health()
+    return ConversationLogHealth(ok=h["ok"], backend=store.url.get_backend_name(), write_failures=h["write_failures"],
+                                 last_error=h["last_error"])

@@ -186,8 +186,147 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
 
 
+class ConversationLogHealth(BaseModel):
+    ok: bool = Field(description="The database answers.")
+    backend: str = Field(description="sqlite or postgresql (no address or path: /readyz is public).")
+    write_failures: int = Field(description="Failed writes since start (each answer was still given).")
+    last_error: str
+
+
 class Ready(BaseModel):
     status: Literal["ready"] = "ready"
     index_version: str
     documents: int
     chunks: int
+    conversations: ConversationLogHealth | None = Field(None, description="The conversation log (null when "
+                                                        "recording is switched off).")
+
+
+# ---- conversation log and insights (staff) ----
+
+# Years from 1000: a local midnight in year 1 has no UTC time before it. The calendar (2026-02-30) is checked
+# by the route, with a 422 naming the parameter.
+ISO_DAY = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+class ConversationCitation(BaseModel):
+    n: int = Field(description="The 【n】 marker in the answer.")
+    doc_id: str
+    chunk_id: str = ""
+    title: str = ""
+    file: str = Field("", description="File name of the cited document (never the server's path).")
+    start: int = Field(description="Passage start, in characters of the cleaned document.")
+    end: int
+    quotes: list[list[int]] = Field(default_factory=list, description="[start, end] spans inside the passage.")
+
+
+class FeedbackOut(BaseModel):
+    rating: Literal["up", "down"]
+    reason: str = Field(description="答案错误 / 没有回答问题 / 引用不对 / 其他, or empty.")
+    text: str = Field(description="The resident's optional note (personal data masked).")
+    created_at: str = Field(description="UTC, ISO 8601.")
+
+
+class ExchangeOut(BaseModel):
+    id: str
+    created_at: str = Field(description="UTC, ISO 8601.")
+    session_id: str = Field(description="Anonymous browser session (one per 新对话).")
+    question: str
+    standalone_question: str = Field(description="The follow-up rewrite (empty when the question stood alone).")
+    answer: str
+    citations: list[ConversationCitation]
+    refused: bool
+    refusal_kind: str
+    refusal_reason: str
+    backend: str
+    total_ms: float | None
+    timings_ms: dict[str, float]
+    filters: dict[str, str | list[str]]
+    notice: str
+    index_version: str = Field(description="The index version that answered.")
+    feedback: FeedbackOut | None
+
+
+class ExchangeList(BaseModel):
+    data: list[ExchangeOut] = Field(description="Oldest first.")
+    limit: int
+    offset: int
+
+
+class FeedbackRow(BaseModel):
+    exchange_id: str
+    created_at: str = Field(description="When the vote was given (UTC).")
+    rating: Literal["up", "down"]
+    reason: str
+    text: str
+    session_id: str
+    question: str
+    answer: str
+    refused: bool
+    asked_at: str = Field(description="When the question was asked (UTC).")
+
+
+class FeedbackList(BaseModel):
+    data: list[FeedbackRow] = Field(description="Oldest first.")
+
+
+class UsageFigures(BaseModel):
+    questions: int
+    refused: int
+    refusal_rate: float | None = Field(description="None when there were no questions.")
+    feedback: int
+    up: int
+    down: int
+    up_rate: float | None
+    down_rate: float | None
+    answer_p50_ms: float | None
+    answer_p95_ms: float | None
+
+
+class UsageTotals(UsageFigures):
+    sessions: int
+    write_failures: int = Field(description="Conversation-log writes that failed since the server started.")
+
+
+class DayFigures(UsageFigures):
+    day: str = Field(description="Local day (the report's time zone).")
+
+
+class TopQuestion(BaseModel):
+    question: str
+    count: int
+    refused: int
+    variants: list[str] = Field(description="Other wordings merged into this one (embedding similarity).")
+
+
+class GapQuestion(BaseModel):
+    exchange_id: str
+    question: str
+    refused: bool
+    refusal_reason: str
+    rating: str
+    reason: str
+    text: str
+
+
+class Gap(BaseModel):
+    id: int
+    label: str = Field(description="Its most central question and top terms.")
+    central_question: str
+    terms: list[str]
+    size: int
+    refused: int
+    disliked: int
+    reasons: dict[str, int] = Field(description="👎 reasons and how often each was given.")
+    examples: list[str]
+    questions: list[GapQuestion]
+
+
+class InsightsReport(BaseModel):
+    since: str | None
+    until: str | None
+    timezone: str
+    totals: UsageTotals
+    per_day: list[DayFigures]
+    top_questions: list[TopQuestion]
+    gaps: list[Gap] = Field(description="Knowledge gaps: refused and 👎 questions grouped by topic, largest first.")

@@ -1,8 +1,11 @@
 """The Gradio app: a thin UI over the service's shared components (rag/service/components.py).
 
-Tabs: 问答 (residents' chat, public), 知识库 and 评测 (staff). Staff areas are shown only to a
+Tabs: 问答 (residents' chat, public), 知识库, 评测 and 洞察 (staff). Staff areas are shown only to a
 logged-in staff session, and every event registered in them is authorised on the server
 (rag/ui/staff_guard.py), so the raw queue protocol cannot run them anonymously either.
+The chat keeps an anonymous session id in the browser (gr.BrowserState), records every exchange in
+the conversation log, restores it after a reload, and takes 👍/👎 (with a reason) through the
+Chatbot's like event (rag/ui/chat_history.py); a failed write never stops the answer.
 Per-session answer settings are staff-only and limited to the backends the server configured;
 nothing a visitor sends becomes a URL. Public API endpoints (gradio_client): /ask, /search.
 """
@@ -15,11 +18,13 @@ import gradio as gr
 
 from rag.retrieval.searcher import Filters
 from rag.service.components import Components
+from rag.service.conversation_log import api_session_id, record_answer
 from rag.service.rate_limit import RateLimited, client_of
 from rag.service.sessions import staff_user
 
-from .render import answer_html, sources_html, status_html
-from .staff_guard import StaffArea, guard_events
+from . import chat_history as ch
+from .render import answer_html, sources_html, status_html, words_for_emoji
+from .staff_guard import DENIED, StaffArea, guard_events
 
 EXAMPLES = [
     "我家老小区能装电梯吗？",
@@ -29,8 +34,7 @@ EXAMPLES = [
 ]
 SUFFIXES = [".txt", ".md", ".html", ".pdf", ".docx"]
 
-# Refusal checks whose reason is written for residents (资料中没有提到：门票); others are diagnostics.
-EXPLAINED_REFUSALS = {"entity", "absent", "off_topic", "type"}
+EXPLAINED_REFUSALS = ch.EXPLAINED_REFUSALS  # refusal reasons written for residents (资料中没有提到：门票)
 
 
 def ingest_summary(report) -> str:
@@ -68,18 +72,21 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
             return str(exc)
         return ""
 
-    def respond(message, chat, asked, backend, top_k, mode, regions, doc_ids, date_from, date_to,
+    def respond(message, chat, asked, ids, session_id, backend, top_k, mode, regions, doc_ids, date_from, date_to,
                 request: gr.Request):
+        """Outputs: chat, sources, asked, box, exchange ids, session id. Exchange k is chat messages 2k and
+        2k+1 and ids[k] its id in the log (None when not recorded), so a like finds its exchange."""
         message = (message or "").strip()
-        chat = list(chat or [])
+        chat, ids = list(chat or []), list(ids or [])
+        session_id = ch.session_id_or_new(session_id)  # also when the page's restore has not finished yet
         if not message:
-            yield chat, gr.skip(), asked, ""
+            yield chat, gr.skip(), asked, "", ids, session_id
             return
         problem = limit_problem(message, request)
         if problem:
             chat += [{"role": "user", "content": html.escape(message[:200])},
                      {"role": "assistant", "content": html.escape(problem)}]
-            yield chat, gr.skip(), asked, message
+            yield chat, gr.skip(), asked, message, ids + [None], session_id
             return
         # Answer settings are staff-only, and only among the backends this server configured.
         if staff_user(request, c.sessions) and backend in c.session_backends():
@@ -89,7 +96,7 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
         filters = Filters(regions=list(regions or []), doc_ids=list(doc_ids or []), date_from=date_from or "",
                           date_to=date_to or "")
         chat += [{"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": status_html("思考中…")}]
-        yield chat, "", asked, ""
+        yield chat, "", asked, "", ids, session_id
         streamed = ""
         final = None
         try:
@@ -107,21 +114,47 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
                     continue
                 else:
                     continue
-                yield chat, gr.skip(), asked, ""
+                yield chat, gr.skip(), asked, "", ids, session_id
         except Exception as exc:  # keep the session alive and say what happened
             chat[-1] = {"role": "assistant", "content": f"出错了：{html.escape(str(exc))}"}
-            yield chat, "", asked, ""
+            yield chat, "", asked, "", ids + [None], session_id
             return
+        exchange_id = record_answer(c, final, session_id, filters)  # None when the log failed: answer anyway
         text = answer_html(final.answer)
         if final.refused and final.refusal_kind in EXPLAINED_REFUSALS:  # say what the documents lack
             text += f"<br><small>{html.escape(final.refusal_reason)}</small>"
         if final.refused and final.related:
             text += "<br><small>下面是可能相关的段落，供参考。</small>"
         chat[-1] = {"role": "assistant", "content": text}
-        yield chat, sources_html(final), asked + [message], ""
+        yield chat, sources_html(final), asked + [message], "", ids + [exchange_id], session_id
 
     def reset():
-        return [], "", [], ""
+        """新对话: a new session id, so the next reload restores the new conversation."""
+        return [], "", [], "", [], ch.new_session_id(), "", gr.update(value=None, visible=False)
+
+    def restore_chat(session_id):
+        """Page load: a returning browser gets its conversation back. A new visitor gets nothing here: the
+        first question makes the session id (respond), so this load can never replace a chat already begun."""
+        if session_id != ch.session_id_or_new(session_id):  # no id yet, or not one we made
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        messages, asked_before, ids = ch.restore(c.store, session_id)
+        return session_id, messages, asked_before, ids
+
+    def on_like(ids, note, data: gr.LikeData):
+        return words_for_emoji(ch.record_feedback(c.store, ids, data.index, data.liked, note))
+
+    def passage(doc_id: str, start: int, end: int) -> str | None:
+        doc = searcher.snapshot().documents.get(doc_id)
+        return doc.text[start:end] if doc else None
+
+    def export_chat(session_id):
+        if c.store is None:
+            raise gr.Error("对话记录未开启，无法导出。")
+        exchanges = c.store.session(ch.session_id_or_new(session_id))
+        if not exchanges:
+            raise gr.Error("这次对话还没有可导出的问答。")
+        path = ch.write_markdown(ch.markdown_export(exchanges, passage, settings.conversations.timezone))
+        return gr.update(value=str(path), visible=True)
 
     def ask_api(question: str, request: gr.Request) -> dict:
         """Answer one question with citations (the server's default backend)."""
@@ -129,7 +162,9 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
         problem = limit_problem(question, request)
         if problem:
             raise gr.Error(problem)
-        return c.answers.ask(question).to_dict()
+        answer = c.answers.ask(question)
+        record_answer(c, answer, api_session_id())
+        return answer.to_dict()
 
     def search_api(query: str, k: int = 5, request: gr.Request = None) -> dict:
         """Retrieve passages for a query."""
@@ -202,18 +237,25 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
         user = staff_user(request, c.sessions)
         login = (f"已登录员工：{html.escape(user)} · [退出登录](staff/logout)" if user else "[员工登录](staff/login)")
         staff = gr.update(visible=bool(user))
-        return (login, staff, staff, staff, *kb_refresh())
+        return (login, staff, staff, staff, staff, *kb_refresh())
+
+    def authorise(request: gr.Request) -> None:
+        """The 洞察 tab's own check in every handler (guard_events checks the same session before it)."""
+        if staff_user(request, c.sessions) is None:
+            raise gr.Error(DENIED, title="未登录")
 
     with gr.Blocks(title="城市更新政策问答") as demo:
         with gr.Row():
             gr.Markdown("## 城市更新政策问答\n根据已收录的政策与新闻资料回答，每句话都注明出处；资料里没有的，会直接告诉您“资料中没有找到”。")
             login_md = gr.Markdown("[员工登录](staff/login)", elem_id="staff-login")
         asked = gr.State([])
+        session = gr.BrowserState(None, storage_key="rqa-session")  # anonymous id, in this browser only
+        ids = gr.State([])
         with gr.Tab("问答"):
             with gr.Row():
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="对话", height=460, elem_id="chatbot", sanitize_html=True,
-                                         feedback_options=None)
+                                         feedback_options=ch.FEEDBACK_OPTIONS, buttons=["copy", "copy_all"])
                     with gr.Row():
                         box = gr.Textbox(placeholder="请输入问题，例如：我家老小区能装电梯吗？", show_label=False,
                                          scale=5, elem_id="question", max_length=max_q)
@@ -221,6 +263,12 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
                         new = gr.Button("新对话", scale=1, elem_id="new-chat")
                     with gr.Row():
                         example_buttons = [gr.Button(q, size="sm", elem_classes=["example"]) for q in EXAMPLES]
+                    with gr.Row():
+                        note = gr.Textbox(label="差评补充说明（可选：先写在这里，再点回答下的踩或选原因）", scale=4,
+                                          elem_id="feedback-note", max_length=2000)
+                        export_btn = gr.Button("导出对话（Markdown）", scale=1, elem_id="export")
+                    feedback_status = gr.Markdown(elem_id="feedback-status")
+                    export_file = gr.File(label="对话记录", interactive=False, elem_id="export-file", visible=False)
                     sources = gr.HTML(elem_id="sources")
                 with gr.Column(scale=1):
                     with gr.Accordion("筛选", open=False):
@@ -235,11 +283,15 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
                                            info="offline：内置离线回答；openai：服务器配置的 LLM（地址与密钥只在服务器配置）")
                         top_k = gr.Slider(1, 10, value=settings.retrieval.top_k, step=1, label="检索段落数 top-k")
                         mode = gr.Radio(["hybrid", "dense", "bm25"], value=settings.retrieval.mode, label="检索方式")
-            inputs = [box, chatbot, asked, backend, top_k, mode, regions, doc_filter, date_from, date_to]
-            outputs = [chatbot, sources, asked, box]
+            inputs = [box, chatbot, asked, ids, session, backend, top_k, mode, regions, doc_filter, date_from, date_to]
+            outputs = [chatbot, sources, asked, box, ids, session]
             send.click(respond, inputs, outputs, api_visibility="private")
             box.submit(respond, inputs, outputs, api_visibility="private")
-            new.click(reset, None, outputs, api_visibility="private")
+            new.click(reset, None, outputs + [feedback_status, export_file], api_visibility="private")
+            # One vote at a time: choosing a 踩 reason can send two like events at once, and two first votes on
+            # one answer written together collide on the log's one-vote-per-answer rule (a write lasts ms).
+            chatbot.like(on_like, [ids, note], feedback_status, api_visibility="private", concurrency_limit=1)
+            export_btn.click(export_chat, session, export_file, api_visibility="private")
             for b, q in zip(example_buttons, EXAMPLES):
                 b.click(lambda q=q: q, None, box, api_visibility="private").then(
                     respond, inputs, outputs, api_visibility="private")
@@ -278,12 +330,19 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
 
             build_eval_tab(settings, index_dir)
 
+        with gr.Tab("洞察", visible=False, elem_id="insights-tab") as insights_tab, StaffArea(demo) as insights_area:
+            from .insights_tab import build_insights_tab
+
+            build_insights_tab(c.insights, authorise)
+
         # Answer settings are read inside respond() (staff only); guard the staff tabs' events here.
-        guard_events(demo, kb_area.fn_ids + eval_area.fn_ids, c.sessions)
-        demo.load(on_load, None, [login_md, kb_tab, eval_tab, settings_box, table, victim, doc_filter, regions],
-                  api_visibility="private")
+        staff_fn_ids = kb_area.fn_ids + eval_area.fn_ids + insights_area.fn_ids
+        guard_events(demo, staff_fn_ids, c.sessions)
+        demo.load(on_load, None, [login_md, kb_tab, eval_tab, insights_tab, settings_box, table, victim, doc_filter,
+                                  regions], api_visibility="private")
+        demo.load(restore_chat, session, [session, chatbot, asked, ids], api_visibility="private")
 
         gr.api(ask_api, api_name="ask")
         gr.api(search_api, api_name="search")
-    demo.staff_fn_ids = kb_area.fn_ids + eval_area.fn_ids  # for tests and later staff tabs
+    demo.staff_fn_ids = staff_fn_ids  # for tests and later staff tabs
     return demo

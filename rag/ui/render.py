@@ -17,6 +17,11 @@ def answer_html(text: str) -> str:
     return _MARKER.sub(lambda m: f'<a class="cite" href="#src-{m.group(1)}">【{m.group(1)}】</a>', html.escape(text))
 
 
+def words_for_emoji(text: str) -> str:
+    """Status lines in words: Chromium without an emoji font shows 👍/👎 as empty boxes."""
+    return re.sub(r"\s*👍", "好评", re.sub(r"\s*👎", "差评", text))
+
+
 def status_html(text: str) -> str:
     """A progress line (no emoji: Chromium without an emoji font shows them as empty boxes)."""
     return f'<span class="rqa-status">{html.escape(text)}</span>'

@@ -41,17 +41,19 @@ def test_anonymous_rest_changes_are_refused(service, api, tmp_path):
 def test_every_staff_event_refuses_the_raw_queue_protocol(service, api, config):
     deps = staff_dependencies(config)
     names = {d["api_name"] for d in deps}
-    # the knowledge-base actions and the eval run are all among them
+    # the knowledge-base actions, the eval run and every 洞察 action are all among them
     assert {"kb_upload", "kb_ask_delete", "kb_delete_confirmed", "kb_reindex", "run"} <= names, names
+    assert {"refresh", "add_to_eval", "export_csv", "delete_before"} <= names, names
     version = api.get("/readyz").json()["index_version"]
     types = {c["id"]: c["type"] for c in config["components"]}
     evil_file = {"path": str(service.docs / f"{VICTIM}.txt"), "orig_name": "evil.txt", "meta": {"_type": "gradio.FileData"}}
-    plausible = {"dropdown": VICTIM, "checkboxgroup": ["bm25"], "number": 1, "textbox": "eval/questions.jsonl"}
+    plausible = {"dropdown": VICTIM, "checkboxgroup": ["bm25"], "number": 1, "textbox": "eval/questions.jsonl",
+                 "checkbox": True}  # 洞察's 确认删除
     on_load = _on_load(config)
     session = "anon-session-1"
     assert queue_call(service.url, on_load["id"], [], session_hash=session)["success"]  # as the page does: fills choices
     for d in deps:
-        data = [plausible.get(types[i]) for i in d["inputs"]]
+        data = [_plausible(config, i, plausible) for i in d["inputs"]]
         msg = queue_call(service.url, d["id"], data, session_hash=session)
         assert msg["success"] is False, (d["api_name"], msg)
         assert "员工登录" in msg["output"]["error"], (d["api_name"], msg)  # refused by the guard itself
@@ -77,6 +79,17 @@ def test_wrong_password_gets_no_session(service):
     forged = {"rqa_staff": "eyJ1Ijoic3RhZmYifQ.aaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb"}
     msg = queue_call(service.url, _dep(httpx.get(service.url + "config").json(), "kb_reindex")["id"], [], forged)
     assert msg["success"] is False
+
+
+def _plausible(config, component_id: int, by_type: dict):
+    """A value the component's own checks accept (a drop-down only takes one of its choices), so the request
+    reaches the handler and the guard inside it is what refuses it."""
+    comp = next(c for c in config["components"] if c["id"] == component_id)
+    value = by_type.get(comp["type"])
+    if comp["type"] == "dropdown" and component_id not in _on_load(config)["outputs"]:  # on_load fills the rest
+        choices = [c[1] for c in comp["props"].get("choices") or []]
+        value = value if value in choices else (choices[0] if choices else None)
+    return value
 
 
 def _on_load(config):

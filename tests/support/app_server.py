@@ -31,8 +31,10 @@ class AppServer:
         self.log = work / "server.log"
         self.gradio_tmp = work / "gradio-tmp-root"
         self.gradio_tmp.mkdir()
+        self.conversations_db = work / "index.conversations.sqlite3"  # the default: beside the index folder
+        self.eval_items = work / "questions_traffic.jsonl"  # 洞察's "add to eval set" writes here, not to eval/
         self.env = dict(os.environ, RQA_PATHS__DOCS_DIR=str(self.docs), RQA_PATHS__INDEX_DIR=str(self.index),
-                        GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", GRADIO_TEMP_DIR=str(self.gradio_tmp),
+                        RQA_CONVERSATIONS__EVAL_ITEMS_FILE=str(self.eval_items), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", GRADIO_TEMP_DIR=str(self.gradio_tmp),
                         **(env or {}))
         self.proc: subprocess.Popen | None = None
 

@@ -44,7 +44,7 @@ def staff_cookie(base: str, password: str = STAFF_KEY) -> dict:
     return {"rqa_staff": r.cookies["rqa_staff"]}
 
 
-STAFF_TABS = ("知识库", "评测")
+STAFF_TABS = ("知识库", "评测", "洞察")
 
 
 def staff_dependencies(config: dict) -> list[dict]:

