@@ -37,12 +37,20 @@ SSE_EVENT = {"type": "object", "required": ["data"], "properties": {
 MAX_HISTORY = 10
 
 
-def conversation(body: ChatRequest) -> tuple[str, list[str]]:
-    """The question (last user message; '' if none: answered with 请输入问题) and the earlier user turns."""
-    users = [m.text() for m in body.messages if m.role == "user" and m.text().strip()]
-    if not users:
+def conversation(body: ChatRequest) -> tuple[str, list[dict]]:
+    """The question (last user message; '' if none: answered with 请输入问题) and the earlier turns as
+    {"question", "answer"}: the answer a follow-up refers to (那里, 那…呢) is the assistant message after its
+    question. System messages are never instructions and never history."""
+    turns: list[dict] = []
+    for m in body.messages:
+        text = m.text().strip()
+        if m.role == "user" and text:
+            turns.append({"question": text, "answer": ""})
+        elif m.role == "assistant" and turns and not turns[-1]["answer"]:
+            turns[-1]["answer"] = text
+    if not turns:
         return "", []
-    return users[-1], users[:-1][-MAX_HISTORY:]
+    return turns[-1]["question"], turns[:-1][-MAX_HISTORY:]
 
 
 def citations_of(answer: Answer) -> list[CitationOut]:
@@ -56,9 +64,9 @@ def extras(answer: Answer) -> dict:
             "standalone_question": answer.standalone_question or answer.question}
 
 
-def _usage(c, question: str, history: list[str], answer: str) -> Usage:
+def _usage(c, question: str, history: list[dict], answer: str) -> Usage:
     enc = c.settings.chunking.encoding
-    prompt = count_tokens("\n".join(history + [question]), enc)
+    prompt = count_tokens("\n".join([t for h in history for t in (h["question"], h["answer"])] + [question]), enc)
     completion = count_tokens(answer, enc)
     return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
 
@@ -69,7 +77,7 @@ def _chunk(cid: str, created: int, delta: dict, finish: str | None = None, **ext
     return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
 
 
-def stream_events(c, question: str, history: list[str]) -> Iterator[str]:
+def stream_events(c, question: str, history: list[dict]) -> Iterator[str]:
     cid, created = "chatcmpl-" + secrets.token_hex(12), int(time.time())
     yield _chunk(cid, created, {"role": "assistant", "content": ""})
     final = None

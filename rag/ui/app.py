@@ -126,7 +126,8 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
         if final.refused and final.related:
             text += "<br><small>下面是可能相关的段落，供参考。</small>"
         chat[-1] = {"role": "assistant", "content": text}
-        yield chat, sources_html(final), asked + [message], "", ids + [exchange_id], session_id
+        turn = {"question": message, "answer": final.answer}  # follow-ups may refer to the answer (那里)
+        yield chat, sources_html(final), asked + [turn], "", ids + [exchange_id], session_id
 
     def reset():
         """新对话: a new session id, so the next reload restores the new conversation."""

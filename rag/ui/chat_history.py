@@ -45,7 +45,8 @@ def assistant_html(exchange: dict) -> str:
 
 
 def restore(store: ConversationStore | None, session_id: str) -> tuple[list[dict], list[str], list[str | None]]:
-    """(chat messages, questions asked — the follow-up rewriter's history —, exchange ids) of a session.
+    """(chat messages, turns asked — the follow-up rewriter's history, {"question", "answer"} —, exchange ids)
+    of a session.
     A store that cannot be read gives an empty chat: the resident can still ask."""
     if store is None:
         return [], [], []
@@ -57,7 +58,8 @@ def restore(store: ConversationStore | None, session_id: str) -> tuple[list[dict
     for e in exchanges:
         messages += [{"role": "user", "content": html.escape(e["question"])},
                      {"role": "assistant", "content": assistant_html(e)}]
-    return messages, [e["question"] for e in exchanges], [e["id"] for e in exchanges]
+    return messages, [{"question": e["question"], "answer": e["answer"] or ""} for e in exchanges], \
+        [e["id"] for e in exchanges]
 
 
 def exchange_id_at(message_index, exchange_ids: list[str | None]) -> str | None:

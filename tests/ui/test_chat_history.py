@@ -42,7 +42,8 @@ def test_a_reload_restores_the_conversation_as_chat_messages(store, answers, sea
                                 refusal_kind="weak", refusal_reason="内部诊断"))
     messages, asked, exchange_ids = ch.restore(store, SESSION)
     assert [m["role"] for m in messages] == ["user", "assistant"] * 3
-    assert asked == [answered.question, refused.question, "<b>粗体</b>问题"] and exchange_ids[:2] == ids
+    assert [t["question"] for t in asked] == [answered.question, refused.question, "<b>粗体</b>问题"]
+    assert asked[0]["answer"] == answered.answer and exchange_ids[:2] == ids  # follow-ups can use the answer
     assert messages[0]["content"] == answered.question
     assert 'href="#src-1"' in messages[1]["content"]  # citation markers link as in the live chat
     assert refused.refusal_reason in messages[3]["content"]  # the reason residents are shown
