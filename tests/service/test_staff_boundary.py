@@ -45,7 +45,6 @@ def test_every_staff_event_refuses_the_raw_queue_protocol(service, api, config):
     assert {"kb_upload", "kb_ask_delete", "kb_delete_confirmed", "kb_reindex", "run"} <= names, names
     assert {"refresh", "add_to_eval", "export_csv", "delete_before"} <= names, names
     version = api.get("/readyz").json()["index_version"]
-    types = {c["id"]: c["type"] for c in config["components"]}
     evil_file = {"path": str(service.docs / f"{VICTIM}.txt"), "orig_name": "evil.txt", "meta": {"_type": "gradio.FileData"}}
     plausible = {"dropdown": VICTIM, "checkboxgroup": ["bm25"], "number": 1, "textbox": "eval/questions.jsonl",
                  "checkbox": True}  # 洞察's 确认删除
