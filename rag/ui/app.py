@@ -46,6 +46,14 @@ def ingest_summary(report) -> str:
     return "\n\n".join(lines)
 
 
+def _ingest_progress(progress: gr.Progress):
+    """An ingest progress callback that moves the tab's progress bar (files read, chunks embedded, rate, ETA)."""
+    def report(p) -> None:
+        done, total = (p.files_done, p.files_total) if p.stage == "读取" else (p.chunks_done, p.chunks_total)
+        progress(done / total if total else None, desc=p.line())
+    return report
+
+
 def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
     settings, searcher, kb = c.settings, c.searcher, c.kb
     max_q = settings.service.max_question_chars
@@ -180,8 +188,9 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
             try:
                 docs = kb.documents()
             except Exception as exc:
-                return [[f"（索引不可用：{exc}）", "", "", "", "", 0]]
-        return [[d["doc_id"], d["title"], d["publisher"], d["date"], d["region"], d["chunks"]] for d in docs]
+                return [[f"（索引不可用：{exc}）", "", "", "", "", 0, ""]]
+        return [[d["doc_id"], d["title"], d["publisher"], d["date"], d["region"], d["chunks"],
+                 f"含 {d['instructions']} 处指令式文字（不作答案）" if d.get("instructions") else ""] for d in docs]
 
     def kb_refresh():
         """Table and every document drop-down, read fresh from the live index."""
@@ -190,7 +199,7 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
         return (kb_table(docs), gr.update(choices=choices, value=None), gr.update(choices=choices),
                 gr.update(choices=region_choices(docs)))
 
-    def kb_upload(files):
+    def kb_upload(files, progress=gr.Progress()):
         if not files:
             return "请先选择要上传的文件。", *kb_refresh()
         messages = []
@@ -198,7 +207,7 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
             path = Path(getattr(f, "name", f))
             original = getattr(f, "orig_name", None) or path.name
             try:
-                result = kb.add(path, original)
+                result = kb.add(path, original, progress=_ingest_progress(progress))
                 messages.append(("成功：" if result.ok else "失败：") + result.message)
             except Exception as exc:
                 messages.append(f"失败：{original} 索引出错（{exc}），知识库未改变。")
@@ -227,9 +236,9 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
     def kb_cancel_delete():
         return gr.update(visible=False), "", "", "已取消删除。"
 
-    def kb_reindex():
+    def kb_reindex(progress=gr.Progress()):
         try:
-            message = ingest_summary(kb.reindex().report)
+            message = ingest_summary(kb.reindex(progress=_ingest_progress(progress)).report)
         except Exception as exc:
             message = f"重新索引失败（{exc}），原索引未改变。"
         return message, *kb_refresh()
@@ -303,7 +312,7 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
             upload = gr.File(label="选择文件", file_count="multiple", file_types=SUFFIXES, elem_id="kb-upload")
             upload_btn = gr.Button("上传并索引", variant="primary", elem_id="kb-upload-btn")
             kb_status = gr.Markdown(elem_id="kb-status")
-            table = gr.Dataframe(headers=["doc_id", "标题", "发布方", "日期", "地区", "段落数"], value=[],
+            table = gr.Dataframe(headers=["doc_id", "标题", "发布方", "日期", "地区", "段落数", "提示"], value=[],
                                  interactive=False, elem_id="kb-table")
             with gr.Row():
                 victim = gr.Dropdown(choices=[], value=None, label="选择要删除的文档", elem_id="kb-victim")
