@@ -28,14 +28,13 @@ class Quote(BaseModel):
     text: str
 
 
-class CitationOut(BaseModel):
-    n: int = Field(description="The 【n】 marker in the answer.")
+class PassageOut(BaseModel):
+    """A passage of the knowledge base with where it comes from (shared by citations and search hits)."""
     doc_id: str
     title: str
-    text: str = Field(description="The cited passage.")
+    text: str = Field(description="The passage.")
     start: int = Field(description="Passage start, in characters of the cleaned document.")
     end: int
-    quotes: list[Quote] = Field(description="Spans inside `text` that support the answer.")
     chunk_id: str
     heading_path: list[str]
     publisher: str
@@ -43,6 +42,11 @@ class CitationOut(BaseModel):
     region: str
     source_url: str
     file: str = Field(description="File name of the document in the knowledge base.")
+
+
+class CitationOut(PassageOut):
+    n: int = Field(description="The 【n】 marker in the answer.")
+    quotes: list[Quote] = Field(description="Spans inside `text` that support the answer.")
 
 
 class TextPart(BaseModel):
@@ -138,21 +142,9 @@ class SearchRequest(BaseModel):
     filters: SearchFilters = Field(default_factory=SearchFilters)
 
 
-class SearchHit(BaseModel):
+class SearchHit(PassageOut):
     rank: int
     score: float
-    doc_id: str
-    title: str
-    text: str
-    start: int
-    end: int
-    chunk_id: str
-    heading_path: list[str]
-    publisher: str
-    date: str
-    region: str
-    source_url: str
-    file: str
 
 
 class SearchResponse(BaseModel):

@@ -7,14 +7,14 @@ listener on 127.0.0.1 plays the address a visitor would like the server to call:
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import threading
 
 import httpx
 import pytest
 
-from support.app_server import ROOT, AppServer
+from support.llm_stub import running_stub
+
+from support.app_server import AppServer
 from support.service_client import client_ip, queue_call
 
 
@@ -53,12 +53,8 @@ class Listener:
 
 @pytest.fixture(scope="module")
 def llm_stub():
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tests/support/openai_stub_server.py")],
-                            stdout=subprocess.PIPE, text=True)
-    port = int(proc.stdout.readline().split()[1])
-    yield f"http://127.0.0.1:{port}/v1"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_stub("/v1") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

