@@ -34,7 +34,6 @@ EXAMPLES = [
 ]
 SUFFIXES = [".txt", ".md", ".html", ".pdf", ".docx"]
 
-EXPLAINED_REFUSALS = ch.EXPLAINED_REFUSALS  # refusal reasons written for residents (资料中没有提到：门票)
 
 
 def ingest_summary(report) -> str:
@@ -129,8 +128,8 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
             return
         exchange_id = record_answer(c, final, session_id, filters)  # None when the log failed: answer anyway
         text = answer_html(final.answer)
-        if final.refused and final.refusal_kind in EXPLAINED_REFUSALS:  # say what the documents lack
-            text += f"<br><small>{html.escape(final.refusal_reason)}</small>"
+        if reason := ch.reason_to_show(final.answer, final.refused, final.refusal_kind, final.refusal_reason):
+            text += f"<br><small>{html.escape(reason)}</small>"  # say what the documents lack
         if final.refused and final.related:
             text += "<br><small>下面是可能相关的段落，供参考。</small>"
         chat[-1] = {"role": "assistant", "content": text}

@@ -36,12 +36,21 @@ def session_id_or_new(value) -> str:
     return value if isinstance(value, str) and _SESSION_ID.match(value) else new_session_id()
 
 
+def reason_to_show(answer: str, refused: bool, kind: str, reason: str) -> str:
+    """The refusal reason worth a line under the answer: one written for residents (资料中没有提到：门票) that
+    the answer does not already say (the reader's refusals name what is missing themselves)."""
+    if not (refused and kind in EXPLAINED_REFUSALS and reason):
+        return ""
+    missing = [w for w in reason.split("：", 1)[-1].split("、") if w]
+    return "" if missing and all(w in answer for w in missing) else reason
+
+
 def assistant_html(exchange: dict) -> str:
     """The assistant bubble as the chat shows it after answering (escaped, markers linked)."""
     text = answer_html(exchange["answer"])
-    if exchange["refused"] and exchange.get("refusal_kind") in EXPLAINED_REFUSALS and exchange.get("refusal_reason"):
-        text += f"<br><small>{html.escape(exchange['refusal_reason'])}</small>"
-    return text
+    reason = reason_to_show(exchange["answer"], exchange["refused"], exchange.get("refusal_kind") or "",
+                            exchange.get("refusal_reason") or "")
+    return text + (f"<br><small>{html.escape(reason)}</small>" if reason else "")
 
 
 def restore(store: ConversationStore | None, session_id: str) -> tuple[list[dict], list[str], list[str | None]]:
@@ -116,8 +125,9 @@ def markdown_export(exchanges: list[dict], passage: Callable[[str, int, int], st
     for i, e in enumerate(exchanges, 1):
         lines += [f"## {i}. {_one_line(e['question'])}", ""]
         lines += [e["answer"] or "（没有回答）", ""]
-        if e["refused"] and e.get("refusal_kind") in EXPLAINED_REFUSALS and e.get("refusal_reason"):
-            lines += [f"*{e['refusal_reason']}*", ""]
+        if reason := reason_to_show(e["answer"] or "", e["refused"], e.get("refusal_kind") or "",
+                                    e.get("refusal_reason") or ""):
+            lines += [f"*{reason}*", ""]
         if e["citations"]:
             lines.append("**来源**")
             lines.append("")

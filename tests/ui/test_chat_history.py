@@ -46,7 +46,8 @@ def test_a_reload_restores_the_conversation_as_chat_messages(store, answers, sea
     assert asked[0]["answer"] == answered.answer and exchange_ids[:2] == ids  # follow-ups can use the answer
     assert messages[0]["content"] == answered.question
     assert 'href="#src-1"' in messages[1]["content"]  # citation markers link as in the live chat
-    assert refused.refusal_reason in messages[3]["content"]  # the reason residents are shown
+    missing = refused.refusal_reason.split("：", 1)[-1].split("、")
+    assert all(messages[3]["content"].count(w) == 1 for w in missing)  # what is missing, said once
     assert messages[4]["content"] == "&lt;b&gt;粗体&lt;/b&gt;问题"  # escaped, never markup
     assert "内部诊断" not in messages[5]["content"]  # a diagnostic reason stays out of the chat
     assert "别人的问题" not in str(messages)
@@ -89,9 +90,17 @@ def test_markdown_export_has_every_question_answer_and_source_with_its_passage(s
     answered, refused = answers
     assert md.startswith("# 城市更新政策问答 · 对话记录") and "共 2 问" in md
     assert f"## 1. {answered.question}" in md and f"## 2. {refused.question}" in md
-    assert answered.answer in md and refused.refusal_reason in md
+    assert answered.answer in md and refused.answer in md
+    assert all(w in md for w in refused.refusal_reason.split("：", 1)[-1].split("、"))  # what the documents lack
     for c in answered.citations:
         assert f"【{c.n}】{c.hit.chunk.title}（{c.hit.chunk.doc_id}，第 {c.hit.chunk.start}–{c.hit.chunk.end} 字）" in md
         assert "  > " + " ".join(c.hit.chunk.text.split()) in md
     path = ch.write_markdown(md)
     assert path.suffix == ".md" and path.read_text(encoding="utf-8") == md
+
+
+def test_the_refusal_reason_is_shown_only_when_the_answer_does_not_already_say_it():
+    said = ch.reason_to_show("资料中没有找到关于门票的内容。", True, "absent", "资料中没有提到：门票")
+    generic = ch.reason_to_show("资料中没有找到相关内容。", True, "absent", "资料中没有提到：门票")
+    internal = ch.reason_to_show("资料中没有找到相关内容。", True, "weak", "evidence too weak (coverage 0.1)")
+    assert said == "" and generic == "资料中没有提到：门票" and internal == ""
