@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rag.text.script import to_simplified
 
 MARKER = re.compile(r"\s*(?:【(\d{1,2})】|\[(\d{1,2})\])")
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”」』’\"）)]*)?(?:\s*(?:【\d{1,2}】|\[\d{1,2}\]))*")
+ANSWER_SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”」』’\"）)]*)?(?:\s*(?:【\d{1,2}】|\[\d{1,2}\]))*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _STRIP = re.compile(r"[\W_]+")
 
@@ -75,7 +75,7 @@ def check_answer(answer: str, passages: list[str], framing: tuple[str, ...] | li
     quotes: dict[int, list[tuple[int, int]]] = {}
     out: list[str] = []
     dropped: list[str] = []
-    for m in _SENTENCE.finditer(answer):
+    for m in ANSWER_SENTENCE.finditer(answer):
         raw = m.group(0).strip()
         if not raw:
             continue

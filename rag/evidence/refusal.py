@@ -37,6 +37,7 @@ from rag.evidence.places import entities, forms, mentions
 from rag.evidence.reader import kb_place_forms
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
+from rag.text.sentence_split import SENTENCE
 from rag.text.text_match import normalise, synonyms_of, tokenize
 
 SYNONYM_CREDIT = 0.7  # a word counts this much when only a synonym of it is in the passage
@@ -81,9 +82,6 @@ def _covered(weights: dict[str, float], tokens: set[str]) -> float:
 TASK_REQUEST = re.compile(r"^(请|请你|帮我|给我|麻烦)?\s*(写|作|编|创作|生成)(一|个|首|篇|段|份|几)|翻译|译成|讲个笑话")
 
 
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
-
-
 def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], depth: int = 5,
                    min_share: float = 0.5) -> bool:
     """Some top passage has a sentence (with its neighbours) that carries an answer of the asked kind
@@ -93,7 +91,7 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
             if _covered(weights, hit.tokens) >= min_share and kind.held_by(normalise(hit.chunk.search_text())):
                 return True
             continue
-        sentences = [normalise(m.group(0)) for m in _SENTENCE.finditer(hit.chunk.text)]
+        sentences = [normalise(m.group(0)) for m in SENTENCE.finditer(hit.chunk.text)]
         head = " ".join([hit.chunk.title, *hit.chunk.heading_path])
         for i, sentence in enumerate(sentences):
             if not kind.held_by(sentence):

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from rag.answering.answer_types import Answer
-from rag.answering.citation_check import _SENTENCE
+from rag.answering.citation_check import ANSWER_SENTENCE
 from rag.service.auth import components
 from rag.service.conversation_log import api_session_id, record_answer
 from rag.service.errors import ApiError
@@ -87,7 +87,7 @@ def stream_events(c, question: str, history: list[dict]) -> Iterator[str]:
         elif event["type"] == "final":
             final = event["answer"]
     record_answer(c, final, api_session_id())
-    for m in _SENTENCE.finditer(final.answer):
+    for m in ANSWER_SENTENCE.finditer(final.answer):
         if m.group(0):
             yield _chunk(cid, created, {"content": m.group(0)})
     yield _chunk(cid, created, {}, "stop", **extras(final))
