@@ -103,7 +103,8 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
         filters = Filters(regions=list(regions or []), doc_ids=list(doc_ids or []), date_from=date_from or "",
                           date_to=date_to or "")
         chat += [{"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": status_html("思考中…")}]
-        yield chat, "", asked, "", ids, session_id
+        yield chat, "", asked, "", ids, session_id  # the box is cleared once, here: later updates leave it
+        # alone, so a question the resident starts typing while this answer streams is not wiped
         streamed = ""
         final = None
         try:
@@ -121,10 +122,10 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
                     continue
                 else:
                     continue
-                yield chat, gr.skip(), asked, "", ids, session_id
+                yield chat, gr.skip(), asked, gr.skip(), ids, session_id
         except Exception as exc:  # keep the session alive and say what happened
             chat[-1] = {"role": "assistant", "content": f"出错了：{html.escape(str(exc))}"}
-            yield chat, "", asked, "", ids + [None], session_id
+            yield chat, "", asked, gr.skip(), ids + [None], session_id
             return
         exchange_id = record_answer(c, final, session_id, filters)  # None when the log failed: answer anyway
         text = answer_html(final.answer)
@@ -134,7 +135,7 @@ def build_app(c: Components, index_dir: Path | None = None) -> gr.Blocks:
             text += "<br><small>下面是可能相关的段落，供参考。</small>"
         chat[-1] = {"role": "assistant", "content": text}
         turn = {"question": message, "answer": final.answer}  # follow-ups may refer to the answer (那里)
-        yield chat, sources_html(final), asked + [turn], "", ids + [exchange_id], session_id
+        yield chat, sources_html(final), asked + [turn], gr.skip(), ids + [exchange_id], session_id
 
     def reset():
         """新对话: a new session id, so the next reload restores the new conversation."""
