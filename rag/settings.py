@@ -57,6 +57,52 @@ class IngestSettings(BaseModel):
                                "limit is ui.max_upload_mb.")
     keep_versions: int = Field(2, ge=0, description="Earlier index versions kept beside the live one, so "
                                "`python app.py index --rollback` can restore the last good one.")
+    max_segments: int = Field(8, ge=1, description="Index segments before an ingest merges the small ones "
+                              "(each change adds a small segment; see rag/ingest/compaction.py).")
+    compact_deleted_share: float = Field(0.3, gt=0, le=1, description="A segment whose share of deleted "
+                                         "chunks passes this is rewritten without them at the next ingest.")
+
+
+class DenseIndexSettings(BaseModel):
+    """The embedded store's FAISS indexes (measured with eval/bench_scale.py; README "Scale (embedded)")."""
+
+    ann_threshold: int = Field(200_000, ge=1, description="A segment with more chunks than this gets an "
+                               "approximate IVF index instead of exact search (exact is within the latency "
+                               "target below it; see the scale table).")
+    ivf_nlist: int = Field(0, ge=0, description="IVF cells of an approximate segment index; 0 = 2 x sqrt(chunks).")
+    ivf_nprobe: int = Field(64, ge=1, description="IVF cells searched per query: the smallest value whose "
+                            "recall@10 against exact search was >= 0.98 in the scale benchmark.")
+    search_threads: int = Field(1, ge=0, description="FAISS (OpenMP) threads for a query; 0 leaves FAISS's "
+                                "default. One query vector is searched fastest on one thread on a busy 2-core "
+                                "machine (flat, 10k chunks: 1.3 ms on 1 thread, 31 ms on 2); index builds use "
+                                "every core regardless.")
+    sentence_exact_limit: int = Field(200_000, ge=0, description="Up to this many sentences the reader's "
+                                      "closest-sentence search scores every sentence vector; above it only "
+                                      "the sentences of the chunks the dense index finds closest.")
+
+
+class StoreSettings(BaseModel):
+    """Where the index lives: the embedded version folders (FAISS) or a Milvus collection set."""
+
+    backend: Literal["faiss", "milvus"] = Field("faiss", description="Index store. `faiss`: version folders under "
+                                                "paths.index_dir (embedded default). `milvus`: Milvus 2.5 collections "
+                                                "(BM25 full-text with a jieba analyzer and dense vectors in the engine).")
+    uri: str = Field("", description="Milvus address: `http://host:19530` for a standalone server or a cluster's "
+                     "proxy, or a local file path (`.db`) for embedded Milvus Lite. Empty: "
+                     "`<index_dir>/milvus.db` (embedded).")
+    token: SecretStr = Field(SecretStr(""), description="Milvus credential (`user:password` or an API key); "
+                             "env RQA_STORE__TOKEN, never logged.")
+    collection: str = Field("renewal_qa", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,180}$",
+                            description="Prefix of the collections (`<prefix>_chunks`, `_sentences`, `_meta`): "
+                            "several knowledge bases can share one Milvus.")
+    dense_index: Literal["AUTOINDEX", "FLAT", "IVF_FLAT", "HNSW"] = Field(
+        "AUTOINDEX", description="Dense vector index type (metric IP over L2-normalised vectors = cosine). Milvus "
+        "Lite accepts AUTOINDEX, FLAT and IVF_FLAT; a server or cluster also HNSW.")
+    dense_params: dict = Field(default_factory=dict, description="Build parameters of the dense index, e.g. "
+                               "{M = 16, efConstruction = 200} for HNSW or {nlist = 1024} for IVF_FLAT.")
+    search_params: dict = Field(default_factory=dict, description="Dense search parameters, e.g. {ef = 128} "
+                                "(HNSW) or {nprobe = 32} (IVF_FLAT).")
+    batch_rows: int = Field(512, ge=1, le=10000, description="Rows per insert/upsert/query page sent to Milvus.")
 
 
 class RetrievalSettings(BaseModel):
@@ -162,7 +208,11 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Dense embedding backend.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunker sizes.")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits and index versions kept.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Index store backend: FAISS folders or "
+                                 "Milvus.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrievers and fusion.")
+    dense_index: DenseIndexSettings = Field(default_factory=DenseIndexSettings,
+                                            description="Exact or approximate FAISS search per index segment.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answer generation and refusal.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="OpenAI-compatible LLM server.")
     ui: UISettings = Field(default_factory=UISettings, description="Gradio server.")

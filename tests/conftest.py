@@ -50,3 +50,11 @@ def docs_copy(tmp_path) -> Path:
     target = tmp_path / "docs"
     shutil.copytree(DOCS, target)
     return target
+
+
+@pytest.fixture()
+def index_copy(seed_index, tmp_path) -> Path:
+    """A private copy of the session's real index, free to change or damage."""
+    target = tmp_path / "index"
+    shutil.copytree(seed_index, target)
+    return target

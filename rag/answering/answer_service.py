@@ -44,7 +44,7 @@ class AnswerService:
         answers it, retrieve again among passages about that place before giving up on it."""
         result = self.searcher.search(question, k=k, mode=mode, filters=filters)
         snap = self.searcher.snapshot()
-        embedder = self.searcher.embedder if snap.sentence_vectors is not None else None
+        embedder = self.searcher.embedder if snap.has_sentence_vectors else None
         reading = read(question, result.hits, snap, result.query_vector, embedder, filters)
         if reading.places and not reading.answered_on_place():
             about = place_predicate(reading.places, snap)

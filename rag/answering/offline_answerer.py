@@ -18,12 +18,14 @@ from rag.evidence.reader import Reading, Sentence, read
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import short_form
-from rag.text.text_match import normalise
+from rag.text.text_match import STOPWORDS, normalise, synonyms_of, tokenize
 
 _CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
 _END = "。！？!?”」』）)"
 FIGURE_CHARS = 70  # a figure answer quotes the clauses around the figure, not the whole sentence
 RELATIVE = 0.75  # a further sentence must score this share of the best one
+FOCUS_MIN = 0.1  # least share of the question's subject words a sentence with the asked figure must name
+OTHER_PLACE_FOCUS = 0.6  # another place's figure that names this much of the subject outranks a vague local one
 SETTLED = 0.6  # a yes/no question is settled by a sentence holding this share of its words
 
 
@@ -48,8 +50,15 @@ class OfflineAnswerer:
         if not reading.sentences:
             return out
         figure = reading.form == "figure"
-        fits = (lambda s: s.holds) if figure else (lambda s: True)
+        # a figure answers only next to what it counts: 2035年 in a planning sentence is no count of 示范点
+        fits = (lambda s: s.holds and s.focus >= FOCUS_MIN) if figure else (lambda s: True)
         on = [s for s in reading.on_place() if fits(s)]
+        if figure and on and reading.scoped:
+            # the asked figure stated for another place, beside what is counted, while every sentence about the
+            # asked place barely names it: the documents give this figure only for the other place
+            off_focus = max((s.focus for s in reading.off_place() if s.holds and s.score >= 0.3), default=0.0)
+            if off_focus >= OTHER_PLACE_FOCUS and max(s.focus for s in on) < off_focus / 2:
+                on = []
         if figure and not on and not reading.scoped:
             return out  # no sentence carries the asked kind of answer
         if reading.scoped and not on:
@@ -65,7 +74,8 @@ class OfflineAnswerer:
             out.other_place = True
             return out
         chosen = self._select(on, reading)
-        if reading.form == "yesno" and chosen and chosen[0].lexical < SETTLED:
+        if reading.form == "yesno" and chosen and chosen[0].lexical < SETTLED and not states_claim(chosen[0].text,
+                                                                                                   reading.question):
             out.pieces.append(("资料没有直接回答这个问题，相关的内容是：", None))
         budget = self.max_chars
         for n, s in enumerate(chosen):
@@ -120,6 +130,21 @@ def relative_year_note(text: str, doc_date: str) -> str:
     if not found:
         return ""
     return "（" + "，".join(f"文中“{w}”指{year + _RELATIVE_YEAR[w]}年" for w in found) + "，按文档日期推算）"
+
+
+_CLAIM = re.compile(r"(?:是不是|是否|有没有|有無|能不能|会不会|可不可以|要不要|算不算|还是不是|已经|已)(.+?)(?:了|过|吗|呢|没有|没)?[？?]*$")
+
+
+def states_claim(sentence: str, question: str) -> bool:
+    """Does the sentence state the claim a yes/no question asks about (是不是提前完成了 → 提前完成…)?
+    Three in four content words of the claim (or their synonyms) must be in the sentence."""
+    m = _CLAIM.search(normalise(question))
+    if not m:
+        return False
+    words = [w for w in tokenize(m.group(1)) if len(w) >= 2 and w not in STOPWORDS]
+    text = normalise(sentence)
+    held = sum(w in text or any(x in text for x in synonyms_of(w)) for w in words)
+    return bool(words) and held >= 0.75 * len(words)  # one colloquial verb of four (拿过 for 入选) may differ
 
 
 def _place_label(s: Sentence) -> str:

@@ -33,7 +33,9 @@ def turns(history: list | None) -> list[tuple[str, str]]:
 
 def needs_rewrite(question: str, history: list) -> bool:
     q = question.strip()
-    return bool(turns(history)) and (len(q) <= 12 or bool(_PRONOUN.match(q)) or q.rstrip("？?").endswith("呢")
+    # a short question with a subject of its own (装电梯能不能提取公积金) is a new question, not a follow-up
+    short_without_subject = len(q) <= 12 and len(_subject(normalise(q))) < 2
+    return bool(turns(history)) and (short_without_subject or bool(_PRONOUN.match(q)) or q.rstrip("？?").endswith("呢")
                                      or bool(_THERE.search(q)))
 
 
@@ -97,8 +99,7 @@ def rewrite_offline(question: str, history: list) -> str:
     place = prev[old[0]:old[1]] if old else _answer_place(prev_a)
     if _THERE.search(q) and place:
         return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer
-    if _PRONOUN.match(q):
-        subject = _subject(prev)
+    if _PRONOUN.match(q) and (subject := _subject(prev)):
         if place and place not in subject and not _place_span(normalise(q)):
             subject = place + subject if not subject.startswith(place) else subject
         return _PRONOUN.sub(subject, q, count=1)

@@ -11,6 +11,7 @@ offline answerer's length budget, the fair extractive counterpart.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +22,11 @@ from rag.settings import ROOT, Settings
 
 from . import metrics as M
 
+# The shared datasets folder beside the checkout; RQA_DATASETS_DIR names another (e.g. from a git worktree).
+DATASETS_DIR = Path(os.environ.get("RQA_DATASETS_DIR") or ROOT.parent / "shared" / "datasets")
 DATASETS = {
-    "cmrc": ROOT.parent / "shared" / "datasets" / "cmrc2018" / "cmrc2018_trial.json",
-    "drcd": ROOT.parent / "shared" / "datasets" / "drcd" / "DRCD_dev.json",
+    "cmrc": DATASETS_DIR / "cmrc2018" / "cmrc2018_trial.json",
+    "drcd": DATASETS_DIR / "drcd" / "DRCD_dev.json",
 }
 CACHE = ROOT / ".cache" / "bench"
 

@@ -57,6 +57,24 @@ def seed_query_text(q) -> str:
     return q.question
 
 
+def paragraph_slice(paragraphs: dict[str, str], queries: list[Query], n: int) -> tuple[dict[str, str], list[Query]]:
+    """The first n paragraphs (file order) and the questions whose paragraph is among them: a small corpus."""
+    kept = dict(list(paragraphs.items())[:n])
+    return kept, [q for q in queries if all(g[0] in kept for g in q.gold)]
+
+
+def milvus_copy(index_dir: Path, s: Settings, collection: str, uri: str = "") -> tuple[Settings, dict]:
+    """Copy a FAISS bench index into Milvus (`python app.py migrate --to milvus`: same chunks, same vectors) and
+    return settings that search the copy. uri "" = an embedded Milvus Lite file in the index folder."""
+    from rag.stores.migrate import migrate
+
+    store = s.store.model_copy(update={"backend": "milvus", "uri": uri, "collection": collection})
+    ms = s.model_copy(update={"store": store})
+    rep = migrate(ms, "milvus", index_dir)
+    return ms, {"chunks": rep.chunks, "sentences": rep.sentences, "copy_seconds": round(rep.seconds, 2),
+                "uri": ms.store.uri or "embedded", "collection": collection}
+
+
 def load_seed(path: Path) -> list[Query]:
     """Answerable questions of an eval set; gold = its spans, or whole gold documents where it has none."""
     out = []

@@ -63,11 +63,16 @@ TYPES = [
               re.compile(rf"\d{{4}}\s*年|\d{{1,2}}\s*月|[上下]半年|年底|年初|年内|月底|今年|明年|去年|\d+\s*日|季度|"
                          rf"[{_N}]+月"), group="time"),
     AskedType("年份", re.compile(r"哪一年|哪年|何年|哪个年份|什么年份|几几年"), re.compile(rf"\d{{4}}\s*年|[{_N}]{{4}}年")),
+    # 模式口古时候叫什么名字 asks a place's (or thing's) name, not a person: a name in quotes, 古称, 又称 …
+    AskedType("名称", re.compile(r"(以前|原来|过去|古时候?|古代|旧时|曾经|本来|从前|早先)(的名字|叫|称)|(古|旧|原|曾用)名|"
+                                r"(地名|名称)(是|叫)?(什么|啥)"),
+              re.compile(r"[“「『\"][^”」』\"]{1,12}[”」』\"]|古称|又称|原名|旧称|曾名|称为|叫做|名为|得名|之称|俗称|旧时称"),
+              group="name"),
     AskedType("人名", re.compile(r"叫什么名字|是谁|哪位|什么人|谁(负责|主持|担任|回答|介绍|发表|讲)|姓什么"),
               re.compile(r"(书记|区长|市长|县长|镇长|主任|处长|局长|部长|厅长|司长|经理|董事长|院长|记者|专家|教授|研究员|"
                          r"负责人|主持人|发言人|委员|通讯员|编辑)[:：\s]*[\u4e00-\u9fff]{2,3}|"
                          r"[\u4e00-\u9fff]{2,3}\s*(书记|区长|副区长|主任|处长|局长|部长|记者|教授|同志|先生|女士)"),
-              "passage", any_person=True),
+              "passage", group="name", any_person=True),
     AskedType("公司", re.compile(r"(哪家|哪个|什么|哪些)(物业|施工|建设|设计|监理)?(公司|企业)|哪家物业|"
                                 r"(哪家|哪个|什么)(施工|建设|设计|监理)单位"), re.compile(r"公司|集团|企业"),
               "passage", "org"),
@@ -147,3 +152,10 @@ def asked_types(question_norm: str) -> list[AskedType]:
     if len(found) > 1:
         found = [t for t in found if t.name != "数量"]
     return found
+
+
+def kind_phrasing(question_norm: str, kinds: list[AskedType]) -> list[str]:
+    """The stretches of the question that phrase the asked kind (古时候叫, 多少钱): their words say what kind of
+    answer is wanted, not what it is about."""
+    return [m.group(0) for k in kinds for m in k.asks.finditer(question_norm) if m.group(0)]
+

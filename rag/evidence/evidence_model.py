@@ -17,9 +17,11 @@ from rag.text.text_match import RESOURCES
 MODEL_PATH = RESOURCES / "evidence_model.json"
 RULE_KINDS = ("absent", "type", "weak")  # lexical checks: evidence for the model, no longer verdicts
 
+# No "a place was asked" feature: in the training data questions naming a place were mostly answerable, a
+# property of who wrote the questions, not evidence (it let "明天北京下不下雨" through).
 FEATURES = ["best_score", "best_lexical", "best_semantic", "second_semantic", "best_holds", "kind_asked",
-            "hold_lexical", "hold_semantic", "coverage", "rule_absent", "rule_type", "rule_weak", "place_asked",
-            "on_place_share", "list_or_how"]
+            "hold_lexical", "hold_semantic", "coverage", "rule_absent", "rule_type", "rule_weak",
+            "on_place_share", "list_or_how", "best_focus", "hold_focus"]
 
 
 def features(reading, coverage: float, rule: str) -> dict[str, float]:
@@ -42,9 +44,11 @@ def features(reading, coverage: float, rule: str) -> dict[str, float]:
         "rule_absent": float(rule == "absent"),
         "rule_type": float(rule == "type"),
         "rule_weak": float(rule == "weak"),
-        "place_asked": float(bool(reading.places)),
         "on_place_share": sum(s.on_place for s in top) / len(top) if top else 0.0,
         "list_or_how": float(reading.form in ("list", "how", "why")),
+        # does the sentence name what is asked about (the subject words), not only the place and the kind?
+        "best_focus": best.focus if best else 0.0,
+        "hold_focus": max((s.focus for s in holding), default=0.0),
     }
 
 

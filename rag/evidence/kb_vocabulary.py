@@ -32,29 +32,16 @@ def off_topic_words() -> tuple[str, ...]:
     return tuple(w for line in lines if not line.startswith("#") for w in line.split())
 
 
-_KB_TEXT: dict[str, str] = {}
-
-
-def kb_text(snap: Snapshot) -> str:
-    """All indexed text in matching form (for substring tests), cached per index version."""
-    if snap.version not in _KB_TEXT:
-        _KB_TEXT.clear()
-        _KB_TEXT[snap.version] = "\n".join(normalise(c.search_text()) for c in snap.chunks)
-    return _KB_TEXT[snap.version]
-
-
 def off_topic(question: str, snap: Snapshot) -> list[str]:
     """Everyday topics (天气, 好吃, 股票…) the question asks about and the documents never mention."""
     words = set(jieba_instance().cut(normalise(focus_clauses(question)), HMM=False))  # 合作文件 holds no 作文
-    text = kb_text(snap)
-    return [w for w in off_topic_words() if w in words and w not in text]
+    return [w for w in off_topic_words() if w in words and not snap.mentions(w)]
 
 
 def known(term: str, snap: Snapshot) -> bool:
     """Is the word, one of its parts, or a synonym anywhere in the knowledge base?"""
-    postings = snap.bm25.postings
     parts = [term, *tokenize(term)]
-    return any(p in postings for p in parts) or any(s in postings for p in parts for s in synonyms_of(p))
+    return any(snap.knows(p) for p in parts) or any(snap.knows(s) for p in parts for s in synonyms_of(p))
 
 
 def absent_terms(question: str, snap: Snapshot) -> list[str]:
@@ -62,7 +49,7 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
     Reduplicated verbs (问问, 看看) are colloquial, not content."""
     skip = answer_type_words()
     out = []
-    known_tokens = [t for t in tokenize(question) if t in snap.bm25.postings]
+    known_tokens = [t for t in tokenize(question) if snap.knows(t)]
     focus = focus_clauses(question)
     words = pos_words(focus)
     for i, (word, flag) in enumerate(words):
@@ -81,6 +68,5 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
             continue  # 太差, 腿脚不好: how the asker's situation is, not what is asked
         if len(word) >= 2 and not known(word, snap):
             out.append(word)
-    text = kb_text(snap)
-    out += [run for run in new_word_runs(focus) if run not in text and run not in out]
+    out += [run for run in new_word_runs(focus) if not snap.mentions(run) and run not in out]
     return out

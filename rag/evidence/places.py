@@ -15,6 +15,7 @@ from rag.text.text_match import normalise
 # Below county level the gazetteer stops; a named 街道 / 镇 / 村 / 小区 still counts as a place.
 _LOCAL_SUFFIX = re.compile(r"(街道|镇|乡|村|新村|花园|小区|社区)$")
 _GENERIC = {"小区", "社区", "老小区", "老旧小区", "旧小区", "城镇", "城乡", "乡镇", "城中村", "新农村", "农村", "乡村", "我们小区", "本小区", "该小区", "每个小区"}
+_PUNCT = re.compile(r"[、，,·・/\s]")
 _ORG_SUFFIX = re.compile(r"(局|委|厅|部|署|办|处|院|会|公司|集团|银行|大学|中心)$")  # jieba tags odd words `nt`
 
 
@@ -39,4 +40,8 @@ def is_place(entity: str, also: frozenset[str] = frozenset()) -> bool:
 def mentions(hit, entity: str) -> bool:  # hit: rag.retrieval.searcher.Hit
     """Does the passage (with its title, headings and the document's region) name the entity?"""
     where = normalise(" ".join([hit.chunk.search_text(), hit.doc.meta.region, hit.doc.title]))
-    return any(form in where for form in forms(entity))
+    if any(form in where for form in forms(entity)):
+        return True
+    # 古城南路东西小区 is the documents' 古城南路东、西小区: names compare without punctuation
+    bare = _PUNCT.sub("", where)
+    return any(_PUNCT.sub("", form) in bare for form in forms(entity))

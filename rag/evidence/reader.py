@@ -19,16 +19,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
 
-from rag.evidence.asked_type import AskedType, asked_types
-from rag.evidence.places import entities, is_place
+from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
+from rag.evidence.kb_vocabulary import answer_type_words
+from rag.evidence.places import _PUNCT, entities, is_place
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name, short_form
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
-from rag.text.text_match import STOPWORDS, normalise
+from rag.text.text_match import STOPWORDS, normalise, synonyms_of
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
 SEM_FLOOR, SEM_SPAN = 0.85, 0.08
@@ -38,6 +38,7 @@ EXTRA_SENTENCES = 6  # closest sentences anywhere in the index whose passages jo
 _YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|可否|有没有|管不管|要不要|能不能|会不会|可不可以")
 _LIST = re.compile(r"哪些|都有什么|都有啥|有什么|有啥|都(改|做|干|包括)(些|了)?(什么|啥)|包括什么|什么内容|哪几")
 _HOW = re.compile(r"怎么办|怎么(弄|处理|解决|申请|办理|做)|如何|怎样|咋(整|办|弄)?|办法|措施|途径")
+QUESTION_WORDS = re.compile(r"多少|几|什么|哪|啥|咋|怎|谁|吗|呢|是否|有没有|能不能|会不会")
 _WHY = re.compile(r"为什么|为何|为啥|原因|干嘛")
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:以来|至今|起|开始)")
@@ -72,6 +73,7 @@ class Sentence:
     on_place: bool = True  # speaks about the asked place (True when the question names none)
     score: float = 0.0
     place: str = ""  # the most specific place it speaks about, as a resident would name it
+    focus: float = 0.0  # share of the question's subject words (not its place, not its question words) it names
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Reading:
     sentences: list[Sentence] = field(default_factory=list)  # best first
     years: list[str] = field(default_factory=list)  # years the question asks about (2023年)
     national: bool = False  # asks about the whole country (全国): a district's figure is not the answer
+    subject: dict[str, float] = field(default_factory=dict)  # the question's subject words and idf (subject_weights)
 
     @property
     def scoped(self) -> bool:
@@ -112,25 +115,16 @@ class Reading:
 
 
 # -- per-index caches ---------------------------------------------------------------------------
-_ROWS: dict[str, tuple[dict[str, list[int]], dict[str, int], frozenset[str]]] = {}
-
-
-def _index_maps(snap: Snapshot):
-    """chunk_id → sentence rows, chunk_id → chunk row, and the county short forms the KB uses."""
-    if snap.version not in _ROWS:
-        _ROWS.clear()
-        by_chunk: dict[str, list[int]] = {}
-        for j, r in enumerate(snap.sentences):
-            by_chunk.setdefault(r["chunk_id"], []).append(j)
-        chunk_row = {c.chunk_id: i for i, c in enumerate(snap.chunks)}
-        also = frozenset().union(*(county_short_forms(normalise(d.text)) for d in snap.documents.values())) \
-            if snap.documents else frozenset()
-        _ROWS[snap.version] = (by_chunk, chunk_row, also)
-    return _ROWS[snap.version]
+_PLACE_FORMS: dict[str, frozenset[str]] = {}
 
 
 def kb_place_forms(snap: Snapshot) -> frozenset[str]:
-    return _index_maps(snap)[2]
+    """The county short forms the knowledge base uses, cached per index version."""
+    if snap.version not in _PLACE_FORMS:
+        _PLACE_FORMS.clear()
+        _PLACE_FORMS[snap.version] = frozenset().union(
+            *(county_short_forms(normalise(d.text)) for d in snap.documents.values())) if snap.documents else frozenset()
+    return _PLACE_FORMS[snap.version]
 
 
 def asked_places(question: str, snap: Snapshot) -> list[str]:
@@ -153,7 +147,10 @@ def _place_matches(asked: str, about: list[str], region: str, text_norm: str) ->
         return False
     # a street or community: the sentence, its inherited places or its passage must name it
     names = forms(asked)
-    return any(n in text_norm for n in names) or any(n in p or p in n for p in about for n in names)
+    if any(n in text_norm for n in names) or any(n in p or p in n for p in about for n in names):
+        return True
+    bare = _PUNCT.sub("", text_norm)  # 古城南路东西小区 is written 古城南路东、西小区
+    return any(_PUNCT.sub("", n) in bare for n in names)
 
 
 def asked_in_local(local: str, region: str, asked: str) -> bool:
@@ -230,23 +227,25 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     kinds = asked_types(q_norm)
     reading = Reading(question, answer_form(q_norm, kinds), kinds, asked_places(question, snap), list(hits),
                       years=list(dict.fromkeys(_ASKED_YEAR.findall(q_norm))), national="全国" in q_norm)
-    by_chunk, chunk_row, _ = _index_maps(snap)
-    if query_vector is None and embedder is not None and snap.sentence_vectors is not None:
+    if query_vector is None and embedder is not None and snap.has_sentence_vectors:
         query_vector = embedder.embed_query(q_norm)
-    sem_all = snap.sentence_vectors @ query_vector if query_vector is not None and snap.sentence_vectors is not None \
-        and len(snap.sentence_vectors) else None
-    if sem_all is not None and extra:
-        _add_closest(reading, snap, sem_all, by_chunk, chunk_row, filters, extra)
+    use_sem = query_vector is not None and snap.has_sentence_vectors
+    if use_sem and extra:
+        _add_closest(reading, snap, query_vector, filters, extra)
+    sem = snap.sentence_similarity([j for h in reading.hits for j in snap.sentence_rows(h.chunk.chunk_id)],
+                                   query_vector) if use_sem else {}
 
     terms = snap.bm25.query_terms(question, use_synonyms=True)
     weights = {t: w * snap.bm25.idf(t) for t, w in terms.items()}
     total = sum(weights.values()) or 1.0
+    reading.subject = subject_weights(question, snap, reading.places, kinds)
     q_grams = _question_bigrams(q_norm)
     top = max((h.score for h in reading.hits), default=1.0) or 1.0
     out: list[Sentence] = []
     for i, hit in enumerate(reading.hits):
         where = _norm(hit.chunk.search_text()) if reading.places else ""
-        rows = by_chunk.get(hit.chunk.chunk_id)
+        head = _norm(" ".join([hit.chunk.title, *hit.chunk.heading_path]))
+        rows = snap.sentence_rows(hit.chunk.chunk_id)
         spans = [(snap.sentences[j]["start"], snap.sentences[j]["end"], snap.sentences[j]["about"], j)
                  for j in rows] if rows else [(s, e, [], None) for s, e in split_sentences(hit.chunk.text)]
         prior = W_PRIOR * max(hit.score, 0.0) / top
@@ -259,7 +258,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             lex_terms = sum(w for t, w in weights.items() if t in norm) / total
             lex_grams = len(q_grams & _bigrams(norm)) / len(q_grams) if q_grams else 0.0
             lexical = 0.7 * lex_terms + 0.3 * lex_grams
-            semantic = float(sem_all[j]) if sem_all is not None and j is not None else hit.cosine
+            semantic = sem[j] if j in sem else hit.cosine
             # every asked kind: 每平方米多少钱 wants a price per m², not any amount of money
             holds = all(k.held_by(norm) for k in kinds) if kinds else False
             on = all(_place_matches(p, about, hit.doc.meta.region, where)
@@ -269,11 +268,13 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             if on and reading.national:  # a sentence about one district is not the national figure
                 on = "全国" in norm or not any(p != "全国" for p in about)
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
-            score = W_LEX * lexical + W_SEM * sem_n + (W_KIND if holds else 0.0) + prior
+            focus = _focus(reading.subject, norm, head)
+            # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer)
+            score = W_LEX * lexical + W_SEM * sem_n + (W_KIND * (0.5 + 0.5 * focus) if holds else 0.0) + prior
             if reading.form == "list":  # a list is answered by a sentence that enumerates (、)
                 score += W_KIND * min(text.count("、") / 3, 1.0)
             out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score,
-                                _most_specific(about, hit.doc.meta.region)))
+                                _most_specific(about, hit.doc.meta.region), focus))
     # the same sentence through overlapping chunks: keep its best-scored copy
     seen: dict[str, Sentence] = {}
     for sent in sorted(out, key=lambda x: -x.score):
@@ -282,23 +283,47 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     return reading
 
 
-def _add_closest(reading: Reading, snap: Snapshot, sem_all: np.ndarray, by_chunk, chunk_row, filters, extra) -> None:
+def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: list[AskedType]) -> dict[str, float]:
+    """The question's subject words with their idf: what the asked fact is about (人人社区示范点 in
+    石景山打造了几个人人社区示范点), without its place, its question words and the words that phrase the kind
+    of answer (古时候叫什么名字, 多少钱)."""
+    skip = answer_type_words()
+    place_forms = {f for p in places for f in forms(p)} | set(places)
+    phrasing = kind_phrasing(normalise(question), kinds)
+    out = {}
+    for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
+        if len(t) < 2 or t in STOPWORDS or t in skip or QUESTION_WORDS.search(t) \
+                or any(t in f or f in t for f in place_forms) or any(t in p for p in phrasing):
+            continue
+        out[t] = w * snap.bm25.idf(t)
+    return out
+
+
+def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> float:
+    """Share of the subject words (or a synonym of each) in the sentence or its section heading."""
+    total = sum(weights.values())
+    if not total:
+        return 1.0
+    where = sentence_norm + " " + head_norm
+    return sum(w for t, w in weights.items() if t in where or any(x in where for x in synonyms_of(t))) / total
+
+
+def _add_closest(reading: Reading, snap: Snapshot, query_vector, filters, extra) -> None:
     """Passages holding the sentences closest in meaning join the hits (a colloquial question whose words
     the documents never use still reaches 悬空老人下楼难)."""
     have = {h.chunk.chunk_id for h in reading.hits}
-    order = np.argsort(-sem_all)[: extra * 3]
     added = 0
-    for j in order:
+    for j, sim in snap.closest_sentences(query_vector, extra * 3):
         chunk_id = snap.sentences[j]["chunk_id"]
-        if chunk_id in have or chunk_id not in chunk_row:
+        row = snap.chunk_row(chunk_id)
+        if chunk_id in have or row is None:
             continue
-        chunk = snap.chunks[chunk_row[chunk_id]]
+        chunk = snap.chunks[row]
         doc = snap.documents[chunk.doc_id]
         if filters is not None and not filters.allows(doc):
             continue
         have.add(chunk_id)
-        reading.hits.append(Hit(len(reading.hits) + 1, 0.0, chunk, doc, 0.0, float(sem_all[j]), 0.0,
-                                frozenset(snap.tokens[chunk_row[chunk_id]])))
+        reading.hits.append(Hit(len(reading.hits) + 1, 0.0, chunk, doc, 0.0, sim, 0.0, frozenset(snap.tokens[row])))
         added += 1
         if added >= extra:
             break

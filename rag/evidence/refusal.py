@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.evidence.asked_type import AskedType, asked_types
+from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.evidence_model import features, load_model, probability, refuses
-from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, kb_text, known, off_topic
+from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, known, off_topic
 from rag.evidence.places import entities, forms, mentions
 from rag.evidence.reader import kb_place_forms
 from rag.retrieval.searcher import Hit
@@ -65,9 +65,12 @@ class Evidence:
 def _weights(question: str, snap: Snapshot) -> dict[str, float]:
     """idf weight of each question word the KB knows (unknown words are the `absent` check's job;
     words that only name the kind of answer, 地方 or 名字, are no evidence either way)."""
+    q_norm = normalise(question)
+    phrasing = kind_phrasing(q_norm, asked_types(q_norm))  # 古时候叫什么名字: 古时候 only phrases the kind
     terms = snap.bm25.query_terms(question, use_synonyms=False)
     skip = answer_type_words()
-    return {t: w * snap.bm25.idf(t) for t, w in terms.items() if t not in skip and known(t, snap)}
+    return {t: w * snap.bm25.idf(t) for t, w in terms.items()
+            if t not in skip and known(t, snap) and not any(t in p for p in phrasing)}
 
 
 def _covered(weights: dict[str, float], tokens: set[str]) -> float:
@@ -125,9 +128,8 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         # a place the knowledge base names somewhere is the reader's business (it answers for that place,
         # or says the documents give the fact only for another); refusing outright is certain only for
         # places and organisations the documents never mention
-        text = kb_text(snap)
         ev.missing_entities = [e for e in entities(question, kb_place_forms(snap))
-                               if not any(mentions(h, e) for h in hits) and not any(f in text for f in forms(e))]
+                               if not any(mentions(h, e) for h in hits) and not any(snap.mentions(f) for f in forms(e))]
     else:
         ev.missing_entities = [e for e in entities(question) if not any(mentions(h, e) for h in hits)]
     if ev.missing_entities:
@@ -142,8 +144,13 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         if lexical is not None:
             ev.refuse, ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = True, *lexical
         return ev
-    # The learned check decides; the lexical checks are among its features (they are not certain).
+    # The learned check decides; the lexical checks are among its features (they are not certain) — except
+    # when the words the documents never use are most of what the question is about (首钢园门票在哪里买:
+    # 门票), not a colloquial aside: then no sentence can name the asked thing.
     ev.probability = probability(ev.features)
+    if lexical is not None and lexical[0] == "absent" and _absent_subject_share(reading, lexical[3]) >= ABSENT_SUBJECT:
+        ev.refuse, ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = True, *lexical
+        return ev
     if refuses(ev.features):
         ev.refuse = True
         if lexical is not None:
@@ -151,6 +158,17 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         else:
             ev.kind, ev.reason = "weak", f"evidence too weak (p={ev.probability:.2f})"
     return ev
+
+
+ABSENT_SUBJECT = 0.5  # share of the question's subject weight held by words the documents never use
+
+
+def _absent_subject_share(reading, absent: list[str]) -> float:
+    weights = reading.subject
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return sum(w for t, w in weights.items() if any(t in a or a in t for a in absent)) / total
 
 
 def _lexical_checks(question: str, hits: list[Hit], snap: Snapshot, weights: dict[str, float], cov: float,

@@ -10,6 +10,8 @@ index that fails its checksums is never silently replaced by a partial one.
 """
 from __future__ import annotations
 
+import contextlib
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +24,15 @@ from rag.ingest.chunking import chunk_document
 from rag.ingest.document_builder import build_document, content_key, doc_id_for
 from rag.ingest.loaders import LoadError, discover, display_name
 from rag.ingest.progress import ProgressCallback, ProgressTracker
-from rag.ingest.sentences import embed_sentences, sentence_rows, sentence_texts, sentences_by_chunk
+from rag.ingest.compaction import plan_merges
+from rag.ingest.segment_data import fresh_segment, merged_segment
+from rag.ingest.sentences import embed_sentences, sentence_rows, sentence_texts
 from rag.settings import Settings
+from rag.stores.backend import open_store
 from rag.stores.index_store import IndexProblem, IndexStore, NoIndex, StoredIndex, embedding_fingerprint
+from rag.stores.segment import SEGMENT_MANIFEST, AnnParams, Segment, write_segment
 from rag.text.instructions import looks_like_instruction
-from rag.text.text_match import normalise, tokenize, tokenizer_fingerprint
+from rag.text.text_match import normalise, tokenizer_fingerprint
 
 
 @dataclass
@@ -104,7 +110,7 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
     """
     t0 = time.perf_counter()
     remove = list(remove or [])
-    store = IndexStore(index_dir or settings.paths.index_dir, settings.ingest.keep_versions)
+    store = open_store(settings, index_dir)  # FAISS folders or Milvus, by settings.store.backend
     report = IngestReport()
     files = discover(paths)
     ids = _assign_ids(files)
@@ -141,30 +147,36 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
             report.rebuilt_reason = f"设置已改变（{_diff(previous.manifest.get('fingerprint', {}), fingerprint)}）"
             reuse = False
 
+        # The previous documents' table (hash, content key, chunk count); a document's text is read only
+        # when it is re-chunked, so adding one file to a large index reads none of the others.
         prev_docs = previous.documents if previous else {}
-        keep_ids = [d for d in prev_docs if d not in fresh and d not in remove and (not sync or d in failed_ids)]
-        _drop_duplicates(fresh, prev_docs, keep_ids, names, report)
-        report.removed = [d for d in prev_docs if d not in fresh and d not in keep_ids]
+        prev_info = {d: _doc_info(previous, d) for d in prev_docs} if previous else {}
+        keep_ids = [d for d in prev_info if d not in fresh and d not in remove and (not sync or d in failed_ids)]
+        _drop_duplicates(fresh, prev_info, keep_ids, names, report)
+        report.removed = [d for d in prev_info if d not in fresh and d not in keep_ids]
 
         # 3. Plan: reuse stored chunks and vectors where possible, chunk the rest.
-        plan: list[tuple[Document, list[int] | None, list[Chunk] | None]] = []
+        plan: list[tuple[str, int | None, list[Chunk] | None]] = []  # (doc id, reused chunks, new chunks)
+        flagged: dict[str, int] = {}
         for doc_id in keep_ids + [d for d in fresh if d not in remove]:
-            new, old = fresh.get(doc_id), prev_docs.get(doc_id)
-            if reuse and (new is None or (old is not None and old.content_hash == new.content_hash)):
-                plan.append((old, [i for i, _ in previous.doc_chunks(doc_id)], None))
+            new, old = fresh.get(doc_id), prev_info.get(doc_id)
+            if reuse and (new is None or (old is not None and old["content_hash"] == new.content_hash)):
+                plan.append((doc_id, old["chunks"], None))
+                flagged[doc_id] = old.get("instructions", 0)
                 if new is not None:
                     report.unchanged.append(doc_id)
                 continue
-            doc = new or old
+            doc = new or prev_docs[doc_id]
             chunks = chunk_document(doc, settings.chunking)
             flag_instruction_chunks(doc, chunks)
-            plan.append((doc, None, chunks))
-            if new is None or (old is not None and old.content_hash == new.content_hash):
+            fresh[doc_id] = doc
+            plan.append((doc_id, None, chunks))
+            flagged[doc_id] = doc.cleaning.get("instruction_count", 0)
+            if new is None or (old is not None and old["content_hash"] == new.content_hash):
                 report.reembedded.append(doc_id)
             else:
                 (report.updated if old is not None else report.added).append(doc_id)
-        report.flagged = {d.doc_id: d.cleaning.get("instruction_count", 0) for d, _, _ in plan
-                          if d.cleaning.get("instruction_count")}
+        report.flagged = {d: n for d, n in flagged.items() if n}
 
         # 4. Embed what is new, in batches, reporting progress.
         new_texts = [c.search_text() for _, _, chunks in plan if chunks is not None for c in chunks]
@@ -172,47 +184,124 @@ def ingest(paths: list[Path], settings: Settings, index_dir: Path | None = None,
         new_vectors = _embed(embedder, new_texts, settings.embedding.batch_size, tracker)
         report.embedded_chunks = len(new_texts)
 
-        documents: list[Document] = []
-        chunk_rows, token_rows, vector_rows = [], [], []
-        sent_rows, sent_vector_rows = [], []  # sentence data (rag/ingest/sentences.py), reused like chunks
-        prev_sentences = sentences_by_chunk(previous.sentences) if reuse else {}
-        at = 0
-        for doc, rows, chunks in plan:
-            documents.append(doc)
+        # 5. A new segment for what was (re)chunked; replaced and removed documents become tombstones in
+        #    their segments. Unchanged documents stay where they are: their files are not rewritten.
+        items, at = [], 0
+        for doc_id, _, chunks in plan:
             if chunks is None:
-                chunk_rows += [previous.chunks[i] for i in rows]
-                token_rows += [previous.tokens[i] for i in rows]
-                vector_rows.append(previous.vectors[rows] if rows else np.zeros((0, embedder.dim), np.float32))
-                srows = [j for i in rows for j in prev_sentences.get(previous.chunks[i].chunk_id, [])]
-                sent_rows += [previous.sentences[j] for j in srows]
-                sent_vector_rows.append(previous.sentence_vectors[srows] if srows
-                                        else np.zeros((0, embedder.dim), np.float32))
-            else:
-                texts = new_texts[at: at + len(chunks)]
-                chunk_rows += chunks
-                token_rows += [tokenize(t) for t in texts]
-                vector_rows.append(new_vectors[at: at + len(chunks)])
-                at += len(chunks)
-                srows = sentence_rows(doc, chunks)
-                sent_rows += srows
-                sent_vector_rows.append(embed_sentences(embedder, sentence_texts(chunks, srows)))
-
-        report.chunks = len(chunk_rows)
+                continue
+            doc = fresh[doc_id]
+            srows = sentence_rows(doc, chunks)
+            items.append((doc, chunks, new_vectors[at: at + len(chunks)], srows,
+                          embed_sentences(embedder, sentence_texts(chunks, srows))))
+            at += len(chunks)
+        live_after = [d for d, _, _ in plan]
+        report.chunks = sum(n for _, n, chunks in plan if chunks is None) + at
         tracker.enter("写入")
         if previous is not None and not report.changed:
             report.version = previous.version  # nothing to write
-        elif previous is None and not documents and (report.failed or report.duplicates):
+        elif previous is None and not plan and (report.failed or report.duplicates):
             report.version = None  # every file was refused: no index is created from nothing
+        elif not hasattr(store, "segments_dir"):  # a store written a whole version at a time (Milvus)
+            report.version = _write_whole(store, fingerprint, previous if reuse else None, plan, items, fresh,
+                                          embedder.dim)
         else:
-            vectors = np.vstack(vector_rows) if vector_rows else np.zeros((0, embedder.dim), np.float32)
-            manifest = {"fingerprint": fingerprint,
-                        "documents": {d.doc_id: {"source": d.source, "content_hash": d.content_hash,
-                                                 "title": d.title} for d in documents}}
-            sent_vectors = np.vstack(sent_vector_rows) if sent_vector_rows else np.zeros((0, embedder.dim), np.float32)
-            report.version = store.write(manifest, documents, chunk_rows, token_rows, vectors, sent_rows, sent_vectors)
+            report.version = _write(store, settings, fingerprint, previous if reuse else None, items, live_after,
+                                    embedder.dim)
     report.seconds = time.perf_counter() - t0
     tracker.enter("完成")
     return report
+
+
+def _write(store: IndexStore, settings: Settings, fingerprint: dict, previous: StoredIndex | None,
+           items: list, live_after: list[str], dim: int) -> str:
+    """Write the new segment (if any), merge segments the compaction policy picks, then the version."""
+    ann = AnnParams(settings.dense_index.ann_threshold, settings.dense_index.ivf_nlist)
+    keep = set(live_after)
+    entries, segs = [], []
+    if previous is not None:
+        replaced = {doc.doc_id for doc, *_ in items}
+        for entry, seg in zip(previous.manifest["segments"], previous.segments):
+            gone = {e["doc_id"] for e in seg.doc_table if e["doc_id"] not in keep or e["doc_id"] in replaced}
+            gone |= set(entry.get("deleted", []))
+            entries.append(entry | {"deleted": sorted(gone), "deleted_chunks": sum(
+                e["chunks"] for e in seg.doc_table if e["doc_id"] in gone)})
+            segs.append(seg)
+    store.segments_dir.mkdir(parents=True, exist_ok=True)
+    if items:
+        entries.append(write_segment(store.segments_dir, fresh_segment(items, dim), ann))
+        segs.append(None)
+    live = [e["n_chunks"] - e.get("deleted_chunks", 0) for e in entries]
+    dead = [e.get("deleted_chunks", 0) for e in entries]
+    for group in plan_merges(live, dead, settings.ingest.max_segments, settings.ingest.compact_deleted_share):
+        parts = [(segs[i] or _open_new(store, entries[i]), set(entries[i]["deleted"])) for i in group]
+        merged = merged_segment(parts, dim)
+        new = [write_segment(store.segments_dir, merged, ann)] if merged.documents else []
+        entries = [e for i, e in enumerate(entries) if i not in group] + new
+        segs = [s for i, s in enumerate(segs) if i not in group] + [None] * len(new)
+    documents = {}
+    for entry, seg in zip(entries, segs):
+        seg = seg or _open_new(store, entry)
+        documents |= {e["doc_id"]: {"source": e["source"], "content_hash": e["content_hash"], "title": e["title"]}
+                      for e in seg.doc_table if e["doc_id"] not in set(entry.get("deleted", []))}
+    manifest = {"fingerprint": fingerprint, "n_chunks": sum(e["n_chunks"] - e.get("deleted_chunks", 0)
+                                                            for e in entries),
+                "documents": {d: documents[d] for d in live_after if d in documents}}
+    return store.write_version(manifest, entries)
+
+
+def _doc_info(previous, doc_id: str) -> dict:
+    """A live document's table entry (hash, content key, chunk count): from a segment, or built from the
+    document for a store that loads documents whole (Milvus)."""
+    docs = previous.documents
+    if hasattr(docs, "info"):
+        return docs.info(doc_id)
+    doc = docs[doc_id]
+    return {"content_hash": doc.content_hash, "content_key": content_key(doc), "source": doc.source,
+            "title": doc.title, "chunks": len(previous.doc_chunks(doc_id)),
+            "instructions": doc.cleaning.get("instruction_count", 0)}
+
+
+def _write_whole(store, fingerprint: dict, previous, plan: list, items: list, fresh: dict[str, Document],
+                 dim: int) -> str:
+    """Hand the store the complete new version; it rewrites only documents whose hash changed (Milvus)."""
+    from rag.ingest.sentences import sentences_by_chunk
+    from rag.text.text_match import tokenize
+
+    new_items = {doc.doc_id: (chunks, vecs, srows, svecs) for doc, chunks, vecs, srows, svecs in items}
+    prev_sentences = sentences_by_chunk(previous.sentences) if previous is not None else {}
+    documents, chunks, tokens, vectors, sentences, sentence_vectors = [], [], [], [], [], []
+    empty = np.zeros((0, dim), np.float32)
+    for doc_id, _, new_chunks in plan:
+        if new_chunks is None:  # unchanged: its rows as the live version holds them
+            rows = [i for i, _ in previous.doc_chunks(doc_id)]
+            documents.append(previous.documents[doc_id])
+            chunks += [previous.chunks[i] for i in rows]
+            tokens += [previous.tokens[i] for i in rows]
+            vectors.append(np.asarray(previous.vectors[rows], np.float32) if rows else empty)
+            srows = [j for i in rows for j in prev_sentences.get(previous.chunks[i].chunk_id, [])]
+            sentences += [previous.sentences[j] for j in srows]
+            sentence_vectors.append(np.asarray(previous.sentence_vectors[srows], np.float32) if srows else empty)
+        else:
+            doc_chunks, doc_vectors, srows, svectors = new_items[doc_id]
+            documents.append(fresh[doc_id])
+            chunks += doc_chunks
+            tokens += [tokenize(c.search_text()) for c in doc_chunks]
+            vectors.append(doc_vectors)
+            sentences += srows
+            sentence_vectors.append(svectors)
+    manifest = {"fingerprint": fingerprint,
+                "documents": {d.doc_id: {"source": d.source, "content_hash": d.content_hash, "title": d.title}
+                              for d in documents}}
+    return store.write(manifest, documents, chunks, tokens, np.vstack(vectors) if vectors else empty, sentences,
+                       np.vstack(sentence_vectors) if sentence_vectors else empty)
+
+
+def _open_new(store: IndexStore, entry: dict) -> Segment:
+    """A segment written in this ingest, opened for merging or for its documents table."""
+    folder = store.segments_dir / entry["name"]
+    meta = json.loads((folder / SEGMENT_MANIFEST).read_text(encoding="utf-8"))
+    return Segment(folder, meta).open(lambda f, name: contextlib.nullcontext())
 
 
 def _live_version(store: IndexStore, sync: bool, rebuild: bool, report: IngestReport) -> StoredIndex | None:
@@ -229,15 +318,15 @@ def _live_version(store: IndexStore, sync: bool, rebuild: bool, report: IngestRe
         return None
 
 
-def _drop_duplicates(fresh: dict[str, Document], prev_docs: dict[str, Document], keep_ids: list[str],
+def _drop_duplicates(fresh: dict[str, Document], prev_info: dict[str, dict], keep_ids: list[str],
                      names: dict[str, str], report: IngestReport) -> None:
     """A file whose cleaned text another document already holds is not indexed twice (reported by name).
     Documents already indexed with this content win, then the first file in order."""
-    owner = {content_key(prev_docs[d]): d for d in keep_ids}
+    owner = {prev_info[d]["content_key"]: d for d in keep_ids}
 
     def changed(doc_id: str) -> bool:
-        old = prev_docs.get(doc_id)
-        return old is None or old.content_hash != fresh[doc_id].content_hash
+        old = prev_info.get(doc_id)
+        return old is None or old["content_hash"] != fresh[doc_id].content_hash
 
     for doc_id in sorted(fresh, key=changed):  # stable sort: unchanged indexed documents first
         h = content_key(fresh[doc_id])

@@ -19,7 +19,8 @@ from rag.documents import Chunk, Document
 from rag.retrieval.fusion import weighted_scores
 from rag.retrieval.snapshot import Snapshot
 from rag.settings import Settings
-from rag.stores.index_store import IndexMismatch, IndexStore, embedding_fingerprint
+from rag.stores.backend import open_store
+from rag.stores.index_store import IndexMismatch, embedding_fingerprint
 from rag.text.text_match import normalise
 
 
@@ -119,7 +120,7 @@ class SearchResult:
 class Searcher:
     def __init__(self, settings: Settings, index_dir: Path | None = None):
         self.settings = settings
-        self.store = IndexStore(index_dir or settings.paths.index_dir)
+        self.store = open_store(settings, index_dir)  # FAISS folders or Milvus, by settings.store.backend
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
@@ -133,7 +134,14 @@ class Searcher:
             current = self.store.current_version()
             if self._snapshot is None or current != self._snapshot.version:
                 r = self.settings.retrieval
-                self._snapshot = Snapshot.from_stored(self.store.load(), r.bm25_k1, r.bm25_b)
+                if self.settings.store.backend == "milvus":
+                    from rag.retrieval.milvus_snapshot import MilvusSnapshot
+
+                    self._snapshot = MilvusSnapshot.load(self.store)
+                else:
+                    d = self.settings.dense_index
+                    self._snapshot = Snapshot.from_stored(self.store.load(), r.bm25_k1, r.bm25_b, d.ivf_nprobe,
+                                                          d.sentence_exact_limit, d.search_threads)
             return self._snapshot
 
     def check_compatible(self, snap: Snapshot) -> None:
@@ -158,15 +166,19 @@ class Searcher:
             filters.check()
         snap = self.snapshot()
         depth = max(r.candidates, k)
+        engine = {}  # a store that filters inside the engine gets the filters as a scalar expression
         if filters is not None and filters.active():
-            depth = len(snap.chunks)  # filtering happens after retrieval; look at everything
-        bm25 = snap.bm25.run(query, depth, r.use_synonyms) if mode in ("bm25", "hybrid") else []
+            if getattr(snap, "filters_in_engine", False):
+                engine = {"where": snap.where(filters)}
+            else:
+                depth = len(snap.chunks)  # filtering happens after retrieval; look at everything
+        bm25 = snap.bm25.run(query, depth, r.use_synonyms, **engine) if mode in ("bm25", "hybrid") else []
         t1 = time.perf_counter()
         dense, query_vector = [], None
         if mode in ("dense", "hybrid"):
             self.check_compatible(snap)
             query_vector = self.embedder.embed_query(normalise(query))
-            dense = snap.dense.run(query_vector, depth)
+            dense = snap.dense.run(query_vector, depth, **engine)
         t2 = time.perf_counter()
         if mode == "bm25":
             ranked = bm25

@@ -96,7 +96,10 @@ def test_same_content_under_a_new_name_is_refused_with_the_original_named(kb, tm
 
 
 def test_upload_onto_a_damaged_index_is_refused_and_the_folder_kept(kb, tmp_path):
-    live = kb.index_dir / kb.searcher.store.current_version()
+    import json  # format 3: documents.jsonl lives in the live version's segment folder
+
+    manifest = json.loads((kb.index_dir / kb.searcher.store.current_version() / "manifest.json").read_text())
+    live = kb.index_dir / "segments" / manifest["segments"][0]["name"]
     (live / "documents.jsonl").write_bytes(b"{")
     files = _files(kb)
     up = tmp_path / "new.txt"

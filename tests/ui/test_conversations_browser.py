@@ -110,6 +110,10 @@ def test_resident_history_survives_reload_and_staff_see_the_gap(resident, staff,
     page.click("#new-chat")
     _chat_shows(page, ANSWERED, present=False)
     _ask(page, "老旧小区改造都改些什么？", "老旧小区")
+    # the question's echo already holds 老旧小区: wait for the finished answer (its sources panel), which is
+    # when the exchange is stored — a reload before that would race the answer
+    _wait(page, "() => { const s = document.querySelector('#sources'); return !!s && s.innerText.trim().length > 0; }",
+          None, 120000)
     page.reload(wait_until="load")
     _chat_shows(page, "老旧小区改造都改些什么")
     assert ANSWERED not in page.inner_text("#chatbot")  # the new conversation, not the old one

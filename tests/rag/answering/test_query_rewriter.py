@@ -14,3 +14,16 @@ def test_standalone_questions_are_left_alone():
     q = "钟楼区既有住宅加装电梯建成使用了多少台？"
     assert not needs_rewrite(q, ["别的问题"]) and rewrite_offline(q, ["别的问题"]) == q
     assert rewrite_offline("那钟楼区呢？", []) == "那钟楼区呢？"
+
+
+def test_a_pronoun_with_no_subject_to_take_keeps_the_whole_previous_question():
+    # 那是在哪个论坛上评出来的: "那" stands for the previous question's project; dropping it lost the subject
+    rewritten = rewrite_offline("那是在哪个论坛上评出来的", ["评上了什么"])
+    assert rewritten.startswith("评上了什么") and "论坛" in rewritten
+
+
+def test_a_short_question_with_its_own_subject_is_not_merged_with_the_previous_one():
+    # merging it answered 装电梯能不能提取公积金 with the previous question's 173部 (seen in the browser test)
+    h = ["石景山老楼加梯竣工总量是多少部？"]
+    assert not needs_rewrite("装电梯能不能提取公积金？", h)
+    assert needs_rewrite("多少钱？", h) and needs_rewrite("有多少户受益", h)

@@ -61,3 +61,11 @@ def test_street_questions_want_a_street_not_a_subdistrict():
 def test_who_without_a_role_accepts_any_tagged_name():
     kind = _kinds("前赵的建立者是谁？")["人名"]
     assert kind.held_by("前赵由刘渊建立") and not kind.held_by("前赵建立于三零四年")
+
+
+def test_a_former_or_old_name_is_a_name_not_a_person():
+    from rag.evidence.asked_type import asked_types
+
+    assert [t.name for t in asked_types("模式口古时候叫什么名字")] == ["名称"]
+    assert [t.name for t in asked_types("这个项目原名是什么")] == ["名称"]
+    assert [t.name for t in asked_types("处长叫什么名字")] == ["人名"]

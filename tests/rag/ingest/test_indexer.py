@@ -164,15 +164,19 @@ def _app(*args, env=None):
                           cwd=ROOT, timeout=600, env={**os.environ, **(env or {})})
 
 
+def _segment(index, n=0):
+    """Folder of the live version's n-th segment (format 3)."""
+    manifest = json.loads((index / IndexStore(index).current_version() / "manifest.json").read_text())
+    return index / "segments" / manifest["segments"][n]["name"]
+
+
 def _snapshot_files(index):
     return {p.relative_to(index): p.read_bytes() for p in index.rglob("*") if p.is_file() and p.name != ".lock"}
 
 
 @pytest.fixture()
-def seed_copy(seed_index, tmp_path):
-    target = tmp_path / "index"
-    shutil.copytree(seed_index, target)
-    return target
+def seed_copy(index_copy):
+    return index_copy
 
 
 @pytest.fixture()
@@ -185,7 +189,7 @@ def one_txt(tmp_path):
 def test_add_onto_a_truncated_index_stops_and_changes_nothing(seed_copy, one_txt):
     # The issue's case: chunks.jsonl truncated, `ingest --add one.txt` printed "full rebuild" and exit 0, and the
     # five shipped documents were gone. Now it stops, exit code 2, and the folder is byte for byte as it was.
-    live = seed_copy / IndexStore(seed_copy).current_version()
+    live = _segment(seed_copy)
     (live / "chunks.jsonl").write_bytes((live / "chunks.jsonl").read_bytes()[:500])
     before = _snapshot_files(seed_copy)
     with pytest.raises(LiveIndexUnreadable):
@@ -198,7 +202,7 @@ def test_add_onto_a_truncated_index_stops_and_changes_nothing(seed_copy, one_txt
 
 
 def test_add_onto_flipped_vectors_stops_instead_of_spreading_the_damage(seed_copy, one_txt):
-    live = seed_copy / IndexStore(seed_copy).current_version()
+    live = _segment(seed_copy)
     data = bytearray((live / "vectors.npy").read_bytes())
     data[-8192:] = bytes(b ^ 0x5A for b in data[-8192:])
     (live / "vectors.npy").write_bytes(bytes(data))
@@ -208,7 +212,7 @@ def test_add_onto_flipped_vectors_stops_instead_of_spreading_the_damage(seed_cop
 
 
 def test_rebuild_from_the_documents_folder_recovers_a_damaged_index(seed_copy, tmp_path):
-    live = seed_copy / IndexStore(seed_copy).current_version()
+    live = _segment(seed_copy)
     (live / "faiss.index").write_bytes(b"")
     docs = tmp_path / "docs"  # one shipped document keeps the real re-embedding short
     docs.mkdir()

@@ -3,7 +3,6 @@ version is checksummed, damage is an error naming the file and the recovery comm
 `index --verify` and `index --rollback` work from the command line."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,18 +14,22 @@ from helpers import DOCS, ROOT, make_settings
 from rag.ingest.indexer import ingest
 from rag.retrieval.searcher import Searcher
 from rag.stores.index_store import MANIFEST, IndexCorrupt, IndexStore
+from rag.stores.segment import SEGMENT_MANIFEST
 
 
 @pytest.fixture()
-def index(seed_index, tmp_path):
-    """A private copy of the session's real index, free to damage."""
-    target = tmp_path / "index"
-    shutil.copytree(seed_index, target)
-    return target
+def index(index_copy):
+    return index_copy
 
 
 def _live(index):
     return index / IndexStore(index).current_version()
+
+
+def _segment(index, n=0):
+    """Folder of the live version's n-th segment (format 3: a version lists shared, immutable segments)."""
+    names = [e["name"] for e in json.loads((_live(index) / MANIFEST).read_text(encoding="utf-8"))["segments"]]
+    return index / "segments" / names[n]
 
 
 def _app(*args, env=None):
@@ -35,18 +38,22 @@ def _app(*args, env=None):
 
 
 def test_manifest_lists_every_file_of_the_version_with_size_and_sha256(index):
-    vdir = _live(index)
-    files = json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))["files"]
-    on_disk = {p.name for p in vdir.iterdir()} - {MANIFEST}
+    # format 3: the version manifest lists each segment with the SHA-256 of its segment.json, which lists
+    # every other file of the segment (dot files are the verified stamp, not index data)
+    vdir, seg = _live(index), _segment(index)
+    entry = json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))["segments"][0]
+    assert entry["bytes"] == (seg / SEGMENT_MANIFEST).stat().st_size and len(entry["sha256"]) == 64
+    files = json.loads((seg / SEGMENT_MANIFEST).read_text(encoding="utf-8"))["files"]
+    on_disk = {p.name for p in seg.iterdir() if not p.name.startswith(".")} - {SEGMENT_MANIFEST}
     assert set(files) == on_disk and {"vectors.npy", "faiss.index", "chunks.jsonl", "documents.jsonl"} <= on_disk
     for name, entry in files.items():
-        assert entry["bytes"] == (vdir / name).stat().st_size and len(entry["sha256"]) == 64
+        assert entry["bytes"] == (seg / name).stat().st_size and len(entry["sha256"]) == 64
     assert IndexStore(index).verify() == [(vdir.name, True, [])]
 
 
 def test_flipped_bytes_in_vectors_are_an_error_not_silent_results(index):
     # The issue's case: 8 KB of flipped bytes in vectors.npy, same size; search used to answer as before.
-    path = _live(index) / "vectors.npy"
+    path = _segment(index) / "vectors.npy"
     data = bytearray(path.read_bytes())
     start = len(data) // 2
     data[start:start + 8192] = bytes(b ^ 0xFF for b in data[start:start + 8192])
@@ -60,9 +67,10 @@ def test_flipped_bytes_in_vectors_are_an_error_not_silent_results(index):
     assert f"python app.py ingest --index {index} --rebuild docs/" in message
 
 
-@pytest.mark.parametrize("name", ["vectors.npy", "faiss.index", "chunks.jsonl", "documents.jsonl", MANIFEST])
+@pytest.mark.parametrize("name", ["vectors.npy", "faiss.index", "chunks.jsonl", "documents.jsonl",
+                                  "postings_rows.npy", "sentence_vectors.npy", SEGMENT_MANIFEST, MANIFEST])
 def test_each_truncated_file_is_named_with_the_way_back(index, name):
-    path = _live(index) / name
+    path = (_live(index) if name == MANIFEST else _segment(index)) / name
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(IndexCorrupt) as err:
         IndexStore(index).load()
@@ -94,7 +102,7 @@ def test_current_pointing_nowhere_is_damage_not_an_empty_index(index):
 def test_cli_verify_reports_each_version_and_fails_on_damage(index):
     ok = _app("index", "--index", index, "--verify")
     assert ok.returncode == 0 and "完好" in ok.stdout
-    path = _live(index) / "faiss.index"
+    path = _segment(index) / "faiss.index"
     path.write_bytes(path.read_bytes()[:100])
     bad = _app("index", "--index", index, "--verify")
     assert bad.returncode == 1
@@ -109,7 +117,7 @@ def test_rollback_restores_the_previous_good_version_from_the_cli(index, tmp_pat
     report = ingest([extra], s, index, sync=False)
     assert report.added == ["口袋公园"] and IndexStore(index).current_version() != before
     damaged = _live(index)
-    (damaged / "chunks.jsonl").write_text("", encoding="utf-8")
+    (_segment(index, -1) / "chunks.jsonl").write_text("", encoding="utf-8")  # the segment the add wrote
 
     out = _app("index", "--index", index, "--rollback")
     assert out.returncode == 0, out.stderr
