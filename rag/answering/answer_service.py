@@ -39,13 +39,14 @@ class AnswerService:
 
         return LLMAnswerer(self.settings)
 
-    def _read(self, question: str, k: int | None, mode: str | None, filters: Filters | None) -> Reading:
+    def _read(self, question: str, k: int | None, mode: str | None, filters: Filters | None,
+              asked: str | None = None) -> Reading:
         """Retrieve and read; when the question names a place and no retrieved sentence about that place
         answers it, retrieve again among passages about that place before giving up on it."""
         result = self.searcher.search(question, k=k, mode=mode, filters=filters)
         snap = self.searcher.snapshot()
         embedder = self.searcher.embedder if snap.has_sentence_vectors else None
-        reading = read(question, result.hits, snap, result.query_vector, embedder, filters)
+        reading = read(question, result.hits, snap, result.query_vector, embedder, filters, asked=asked)
         if reading.places and not reading.answered_on_place():
             about = place_predicate(reading.places, snap)
             # lexical leg only: the query is already embedded, and the place restriction does the narrowing
@@ -53,7 +54,8 @@ class AnswerService:
             have = {h.chunk.chunk_id for h in result.hits}
             extra = [h for h in more if h.chunk.chunk_id not in have]
             if extra:
-                reading = read(question, result.hits + extra, snap, result.query_vector, embedder, filters)
+                reading = read(question, result.hits + extra, snap, result.query_vector, embedder, filters,
+                               asked=asked)
         return reading
 
     def _filter_note(self, question: str, k: int | None, mode: str | None, filters: Filters | None) -> str:
@@ -107,7 +109,8 @@ class AnswerService:
         # 2. Retrieve and weigh the evidence.
         yield {"type": "status", "text": "检索资料…"}
         snap = self.searcher.snapshot()
-        reading = self._read(standalone, k, mode, filters)
+        # a rewritten follow-up is retrieved with the previous turn, but its own words say what it asks
+        reading = self._read(standalone, k, mode, filters, asked=question if standalone != question else None)
         hits = reading.hits  # the retrieved passages plus those holding the sentences closest in meaning
         evidence = assess(standalone, hits, snap, self.settings.answer.refuse_below, reading=reading,
                           certain_only=backend == "openai")

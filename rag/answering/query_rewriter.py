@@ -33,9 +33,10 @@ def turns(history: list | None) -> list[tuple[str, str]]:
 
 def needs_rewrite(question: str, history: list) -> bool:
     q = question.strip()
-    # a short question with a subject of its own (装电梯能不能提取公积金) is a new question, not a follow-up
-    short_without_subject = len(q) <= 12 and len(_subject(normalise(q))) < 2
-    return bool(turns(history)) and (short_without_subject or bool(_PRONOUN.match(q)) or q.rstrip("？?").endswith("呢")
+    # A short question carries the conversation (面积多大, 单笔最多投多少). One with a subject of its own
+    # (装电梯能不能提取公积金) is rewritten too, for its place and topic, but the reader then takes what is
+    # asked from its own words (rag/evidence/reader.py: read(asked=…)), not from the previous question.
+    return bool(turns(history)) and (len(q) <= 12 or bool(_PRONOUN.match(q)) or q.rstrip("？?").endswith("呢")
                                      or bool(_THERE.search(q)))
 
 
@@ -103,6 +104,8 @@ def rewrite_offline(question: str, history: list) -> str:
         if place and place not in subject and not _place_span(normalise(q)):
             subject = place + subject if not subject.startswith(place) else subject
         return _PRONOUN.sub(subject, q, count=1)
+    if old and _place_span(normalise(q)):
+        prev = prev[:old[0]] + prev[old[1]:]  # the follow-up names its own place: the previous one is not asked
     return f"{prev}，{q}"
 
 

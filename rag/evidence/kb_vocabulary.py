@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rag.evidence.question_parse import QUESTION_CHARS, focus_clauses, new_word_runs, pos_words
+from rag.evidence.question_parse import QUESTION_CHARS, focus_clauses, frames_question, new_word_runs, pos_words
 from rag.retrieval.snapshot import Snapshot
 from rag.text.text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
 
@@ -60,7 +60,7 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
         if any(word in t or t in word for t in known_tokens if len(t) >= 2):
             continue  # PM2.5: jieba's POS cut says `pm2`, the tokenizer's `pm2.5` is in the KB
         content = flag in _CONTENT_FLAGS or (flag == "ns" and len(word) >= 3)  # 珠穆朗玛峰; not 中考 (tagged ns)
-        if not content or word in STOPWORDS or word in skip or word in out:
+        if not content or word in STOPWORDS or word in skip or word in out or frames_question(word, flag):
             continue
         if QUESTION_CHARS & set(word) or (len(word) == 2 and word[0] == word[1]):
             continue

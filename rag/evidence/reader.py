@@ -23,6 +23,7 @@ from functools import lru_cache
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.kb_vocabulary import answer_type_words
 from rag.evidence.places import _PUNCT, entities, is_place
+from rag.evidence.question_parse import frames_question, pos_words
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name, short_form
@@ -38,7 +39,7 @@ EXTRA_SENTENCES = 6  # closest sentences anywhere in the index whose passages jo
 _YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|可否|有没有|管不管|要不要|能不能|会不会|可不可以")
 _LIST = re.compile(r"哪些|都有什么|都有啥|有什么|有啥|都(改|做|干|包括)(些|了)?(什么|啥)|包括什么|什么内容|哪几")
 _HOW = re.compile(r"怎么办|怎么(弄|处理|解决|申请|办理|做)|如何|怎样|咋(整|办|弄)?|办法|措施|途径")
-QUESTION_WORDS = re.compile(r"多少|几|什么|哪|啥|咋|怎|谁|吗|呢|是否|有没有|能不能|会不会")
+QUESTION_WORDS = re.compile(r"多少|几|什么|哪|啥|咋|怎|谁|吗|呢|是否|有没有|能不能|会不会|干嘛|多大|多久|多长|多高|多远")
 _WHY = re.compile(r"为什么|为何|为啥|原因|干嘛")
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:以来|至今|起|开始)")
@@ -221,12 +222,23 @@ def _question_bigrams(question_norm: str) -> set[str]:
 
 
 def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embedder=None,
-         filters: Filters | None = None, extra: int = EXTRA_SENTENCES) -> Reading:
-    """Score every sentence of the hits (and of the closest sentences by meaning) for the question."""
+         filters: Filters | None = None, extra: int = EXTRA_SENTENCES, asked: str | None = None) -> Reading:
+    """Score every sentence of the hits (and of the closest sentences by meaning) for the question.
+
+    `asked` is a follow-up's own words when `question` is its rewrite with the previous turn ("有多少人受益"
+    → "钟楼区改造了多少栋居民楼，有多少人受益"): the rewrite brings the place and the topic, but when the
+    follow-up has a subject of its own, its own words say what is asked — its kind and its subject — so the
+    previous turn's fact (近1900栋) is not given again as the answer."""
     q_norm = normalise(question)
-    kinds = asked_types(q_norm)
-    reading = Reading(question, answer_form(q_norm, kinds), kinds, asked_places(question, snap), list(hits),
-                      years=list(dict.fromkeys(_ASKED_YEAR.findall(q_norm))), national="全国" in q_norm)
+    places = asked_places(question, snap)
+    own = subject_weights(asked, snap, places, asked_types(normalise(asked))) if asked else {}
+    kinds = asked_types(normalise(asked)) if own else []
+    kinds = kinds or asked_types(q_norm)
+    form_of = normalise(asked) if own else q_norm
+    reading = Reading(question, answer_form(form_of, kinds), kinds, places, list(hits),
+                      years=list(dict.fromkeys(_ASKED_YEAR.findall(normalise(asked or "")) or
+                                               _ASKED_YEAR.findall(q_norm))),  # 那到2025年呢: its own year
+                      national="全国" in q_norm)
     if query_vector is None and embedder is not None and snap.has_sentence_vectors:
         query_vector = embedder.embed_query(q_norm)
     use_sem = query_vector is not None and snap.has_sentence_vectors
@@ -239,6 +251,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     weights = {t: w * snap.bm25.idf(t) for t, w in terms.items()}
     total = sum(weights.values()) or 1.0
     reading.subject = subject_weights(question, snap, reading.places, kinds)
+    if own:  # the follow-up's own subject leads; the previous turn's words only keep it on topic
+        reading.subject = {**{t: CONTEXT_WEIGHT * w for t, w in reading.subject.items()}, **own}
     q_grams = _question_bigrams(q_norm)
     top = max((h.score for h in reading.hits), default=1.0) or 1.0
     out: list[Sentence] = []
@@ -283,6 +297,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     return reading
 
 
+CONTEXT_WEIGHT = 0.25  # a follow-up's inherited subject words, against its own
+
+
 def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: list[AskedType]) -> dict[str, float]:
     """The question's subject words with their idf: what the asked fact is about (人人社区示范点 in
     石景山打造了几个人人社区示范点), without its place, its question words and the words that phrase the kind
@@ -290,10 +307,11 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     skip = answer_type_words()
     place_forms = {f for p in places for f in forms(p)} | set(places)
     phrasing = kind_phrasing(normalise(question), kinds)
+    framing = {w for w, f in pos_words(question) if frames_question(w, f)}
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
-        if len(t) < 2 or t in STOPWORDS or t in skip or QUESTION_WORDS.search(t) \
-                or any(t in f or f in t for f in place_forms) or any(t in p for p in phrasing):
+        if len(t) < 2 or t in STOPWORDS or t in skip or QUESTION_WORDS.search(t) or t in framing \
+                or frames_question(t, "") or any(t in f or f in t for f in place_forms) or any(t in p for p in phrasing):
             continue
         out[t] = w * snap.bm25.idf(t)
     return out

@@ -137,7 +137,8 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         return ev
     if certain_only:
         return ev  # an LLM reads the passages and decides the rest (its 资料中没有找到 is honoured)
-    lexical = _lexical_checks(question, hits, snap, weights, cov, refuse_below, type_share)
+    lexical = _lexical_checks(question, hits, snap, weights, cov, refuse_below, type_share,
+                              reading.kinds if reading is not None else None)
     if reading is not None:
         ev.features = features(reading, cov, lexical[0] if lexical else "")
     if reading is None or load_model() is None:
@@ -172,12 +173,14 @@ def _absent_subject_share(reading, absent: list[str]) -> float:
 
 
 def _lexical_checks(question: str, hits: list[Hit], snap: Snapshot, weights: dict[str, float], cov: float,
-                    refuse_below: float, type_share: float) -> tuple[str, str, str, list[str]] | None:
-    """The first lexical check that fails: (kind, reason, asked kind, absent terms), or None."""
+                    refuse_below: float, type_share: float,
+                    kinds: list[AskedType] | None = None) -> tuple[str, str, str, list[str]] | None:
+    """The first lexical check that fails: (kind, reason, asked kind, absent terms), or None. `kinds`: the
+    reader's asked kinds (a follow-up's own, not its rewrite's)."""
     absent = absent_terms(question, snap)
     if absent:
         return "absent", f"资料中没有提到：{'、'.join(absent)}", "", absent
-    for kind in asked_types(normalise(question)):
+    for kind in (asked_types(normalise(question)) if kinds is None else kinds):
         if not type_supported(kind, weights, hits, min_share=type_share):
             return "type", f"资料中没有找到相关的{kind.name}", kind.name, []
     if cov < refuse_below:
