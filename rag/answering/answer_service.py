@@ -21,6 +21,7 @@ from rag.answering.prompts import load_prompt
 from rag.answering.query_rewriter import condense_prompt, needs_rewrite, rewrite_offline, turns
 from rag.evidence.reader import Reading, place_predicate, read
 from rag.evidence.refusal import assess
+from rag.evidence.spelling import apply_fixes, typo_fixes
 from rag.retrieval.searcher import Filters, Searcher
 from rag.settings import Settings
 from rag.text.script import match_script
@@ -103,14 +104,20 @@ class AnswerService:
                     standalone = self._llm().condense(condense_prompt(question, history)) or standalone
                 except LLMUnavailable as exc:
                     notice = f"{exc}；已改用离线改写。"
+        # Homophone typos (首刚园) read as the knowledge base's word (首钢园), and the resident is told so.
+        snap = self.searcher.snapshot()
+        own = question
+        if fixes := typo_fixes(standalone, snap):
+            standalone, own = apply_fixes(standalone, fixes), apply_fixes(question, fixes)
+            said = "；".join(f"“{f.typed}”按“{f.meant}”理解" for f in fixes)
+            notice = "；".join(x for x in (notice, match_script(said, question)) if x)
         t1 = time.perf_counter()
         timings["rewrite"] = (t1 - t0) * 1000
 
         # 2. Retrieve and weigh the evidence.
         yield {"type": "status", "text": "检索资料…"}
-        snap = self.searcher.snapshot()
         # a rewritten follow-up is retrieved with the previous turn, but its own words say what it asks
-        reading = self._read(standalone, k, mode, filters, asked=question if standalone != question else None)
+        reading = self._read(standalone, k, mode, filters, asked=own if standalone != own else None)
         hits = reading.hits  # the retrieved passages plus those holding the sentences closest in meaning
         evidence = assess(standalone, hits, snap, self.settings.answer.refuse_below, reading=reading,
                           certain_only=backend == "openai")

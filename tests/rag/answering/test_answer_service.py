@@ -106,3 +106,25 @@ def test_cli_ask_batch_keeps_order_and_uses_history(seed_index, tmp_path):
     assert [a["question"] for a in answers] == ["石景山老楼加梯竣工总量是多少部？", "写一首诗", "那钟楼区呢？"]
     assert not answers[0]["refused"] and answers[1]["refused"]
     assert answers[2]["standalone_question"].startswith("钟楼区")
+
+
+def test_a_followup_is_answered_by_its_own_words_not_the_previous_fact(service):
+    """The rewrite brings the previous turn's place and topic; what is asked comes from the follow-up."""
+    h = ["石景山老旧小区楼本体改造完成了多少个小区"]
+    a = service.ask("面积多大", history=h)  # elliptical: 551万平方米 of the same sentence
+    assert not a.refused and "551万平方米" in a.answer, a.answer
+    # a follow-up with a subject of its own that the documents never give is refused, not answered with the
+    # previous turn's 173部
+    a = service.ask("装电梯能不能提取公积金？", history=["石景山老楼加梯竣工总量是多少部？"])
+    assert a.refused and "173" not in a.answer and "公积金" in a.answer, a.answer
+
+
+def test_a_followup_with_its_own_year_asks_that_year(service):
+    a = service.ask("那到2025年预计能到多少", history=["石景山高精尖产业2020年收入多少"])
+    assert not a.refused and "3450" in a.answer, a.answer
+
+
+def test_a_homophone_typo_is_read_as_the_documents_word_and_the_resident_told(service):
+    a = service.ask("常州钟楼区棚护区改造惠及多少户居民？")
+    assert "“棚护区”按“棚户区”理解" in a.notice, a.notice
+    assert a.standalone_question == "常州钟楼区棚户区改造惠及多少户居民？"

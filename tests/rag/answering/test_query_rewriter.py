@@ -22,8 +22,8 @@ def test_a_pronoun_with_no_subject_to_take_keeps_the_whole_previous_question():
     assert rewritten.startswith("评上了什么") and "论坛" in rewritten
 
 
-def test_a_short_question_with_its_own_subject_is_not_merged_with_the_previous_one():
-    # merging it answered 装电梯能不能提取公积金 with the previous question's 173部 (seen in the browser test)
-    h = ["石景山老楼加梯竣工总量是多少部？"]
-    assert not needs_rewrite("装电梯能不能提取公积金？", h)
-    assert needs_rewrite("多少钱？", h) and needs_rewrite("有多少户受益", h)
+def test_a_short_question_carries_the_conversation_and_names_its_own_place():
+    h = ["石景山老旧小区楼本体改造完成了多少个小区"]
+    assert needs_rewrite("面积多大", h) and rewrite_offline("面积多大", h) == "石景山老旧小区楼本体改造完成了多少个小区，面积多大"
+    # its own place replaces the previous one: 石景山 is not asked any more
+    assert rewrite_offline("钟楼区多少", h) == "老旧小区楼本体改造完成了多少个小区，钟楼区多少"

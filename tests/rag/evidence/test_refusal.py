@@ -53,3 +53,15 @@ def test_noun_after_a_question_word_names_the_answer_kind_not_a_missing_fact(sea
     snap = searcher.snapshot()
     assert "门票" in absent_terms("模式口的门票多少钱？", snap)  # the thing asked about
     assert absent_terms("模式口在哪一朝代最繁华？", snap) == []  # 朝代: what kind of answer is wanted
+
+
+def test_words_that_frame_a_question_are_not_its_subject(searcher):
+    """那边, 以前, 后来, 收上来, 干嘛 frame the question; weighing them as subject words (with the highest idf,
+    since the documents never use them) made colloquial questions look unanswerable."""
+    from rag.evidence.reader import subject_weights
+
+    snap = searcher.snapshot()
+    subject = subject_weights("永红那边破破烂烂的空房子后来拿去干嘛了", snap, ["永红街道"], [])
+    assert not {"那边", "后来", "干嘛"} & set(subject) and "空房子" in subject
+    subject = subject_weights("永红街道改造的时候收上来多少份居民意见", snap, ["永红街道"], [])
+    assert not {"上来", "收上来"} & set(subject) and "居民" in subject

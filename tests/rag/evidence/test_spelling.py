@@ -1,0 +1,32 @@
+"""Homophone typos on the real seed index: corrected only to a word the documents use, and only when one
+character that sounds the same makes it; a real word the documents never use stays as asked."""
+import pytest
+
+from rag.evidence.spelling import Fix, apply_fixes, typo_fixes
+
+
+@pytest.fixture(scope="module")
+def snap(searcher):
+    return searcher.snapshot()
+
+
+@pytest.mark.parametrize("question, typed, meant", [
+    ("首刚园改造完腾出来多少地方", "首刚园", "首钢园"),
+    ("常州钟楼区棚护区改造惠及多少户居民？", "棚护区", "棚户区"),
+])
+def test_a_pinyin_typo_is_corrected_to_the_documents_word(snap, question, typed, meant):
+    assert typo_fixes(question, snap) == [Fix(typed, meant)]
+
+
+@pytest.mark.parametrize("question", [
+    "首钢园门票多少钱",  # 门票: a real word the documents never use — its absence is the refusal's business
+    "老人护理补贴一个月多少",
+    "石景山加装电梯竣工总量是多少部",  # nothing to correct
+    "明天北京下不下雨",
+])
+def test_real_words_are_left_as_asked(snap, question):
+    assert typo_fixes(question, snap) == []
+
+
+def test_fixes_apply_in_the_askers_text():
+    assert apply_fixes("首刚园在哪", [Fix("首刚园", "首钢园")]) == "首钢园在哪"
