@@ -39,7 +39,7 @@ EXTRA_SENTENCES = 6  # closest sentences anywhere in the index whose passages jo
 _YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|可否|有没有|管不管|要不要|能不能|会不会|可不可以")
 _LIST = re.compile(r"哪些|都有什么|都有啥|有什么|有啥|都(改|做|干|包括)(些|了)?(什么|啥)|包括什么|什么内容|哪几")
 _HOW = re.compile(r"怎么办|怎么(弄|处理|解决|申请|办理|做)|如何|怎样|咋(整|办|弄)?|办法|措施|途径")
-QUESTION_WORDS = re.compile(r"多少|几|什么|哪|啥|咋|怎|谁|吗|呢|是否|有没有|能不能|会不会|干嘛|多大|多久|多长|多高|多远")
+QUESTION_WORDS = re.compile(r"多少|几|什么|哪|啥|咋|怎|谁|吗|呢|是否|有没有|能不能|会不会|多大|多久|多长|多高|多远")
 _WHY = re.compile(r"为什么|为何|为啥|原因|干嘛")
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:以来|至今|起|开始)")
@@ -230,13 +230,13 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     follow-up has a subject of its own, its own words say what is asked — its kind and its subject — so the
     previous turn's fact (近1900栋) is not given again as the answer."""
     q_norm = normalise(question)
+    asked_norm = normalise(asked) if asked else ""
     places = asked_places(question, snap)
-    own = subject_weights(asked, snap, places, asked_types(normalise(asked))) if asked else {}
-    kinds = asked_types(normalise(asked)) if own else []
-    kinds = kinds or asked_types(q_norm)
-    form_of = normalise(asked) if own else q_norm
-    reading = Reading(question, answer_form(form_of, kinds), kinds, places, list(hits),
-                      years=list(dict.fromkeys(_ASKED_YEAR.findall(normalise(asked or "")) or
+    own_kinds = asked_types(asked_norm) if asked else []
+    own = subject_weights(asked, snap, places, own_kinds) if asked else {}
+    kinds = (own_kinds if own else []) or asked_types(q_norm)
+    reading = Reading(question, answer_form(asked_norm if own else q_norm, kinds), kinds, places, list(hits),
+                      years=list(dict.fromkeys(_ASKED_YEAR.findall(asked_norm) or
                                                _ASKED_YEAR.findall(q_norm))),  # 那到2025年呢: its own year
                       national="全国" in q_norm)
     if query_vector is None and embedder is not None and snap.has_sentence_vectors:

@@ -17,7 +17,7 @@ def _common(ch: str) -> bool:
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
     """(character -> toneless readings, reading -> characters)."""
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, pinyin
     from pypinyin.pinyin_dict import pinyin_dict
 
     readings: dict[str, list[str]] = {}
@@ -27,12 +27,8 @@ def _table() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
         if not _common(ch):
             continue
         # every reading of a polyphone (重: zhong, chong), toneless
-        alts = {lazy_pinyin(ch, style=Style.NORMAL)[0]}
-        from pypinyin import pinyin
-
-        alts |= {r for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]}
-        readings[ch] = sorted(alts)
-        for r in alts:
+        readings[ch] = sorted(set(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]))
+        for r in readings[ch]:
             chars.setdefault(r, set()).add(ch)
     return readings, chars
 
@@ -40,4 +36,4 @@ def _table() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
 def homophones(ch: str) -> set[str]:
     """Other common characters with a reading of `ch` (钢 for 刚)."""
     readings, chars = _table()
-    return set().union(*(chars[r] for r in readings.get(ch, []))) - {ch} if ch in readings else set()
+    return set().union(*(chars[r] for r in readings.get(ch, ()))) - {ch}
