@@ -4,17 +4,12 @@ serving gRPC on 127.0.0.1 at a free port over a data file in a temp folder; stop
 from __future__ import annotations
 
 import shutil
-import socket
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from support.app_server import free_port  # the one free-port helper of the test servers
 
 
 class TempMilvus:
@@ -23,7 +18,7 @@ class TempMilvus:
             warnings.simplefilter("ignore", UserWarning)
             from milvus_lite.server import Server
         self.folder = Path(tempfile.mkdtemp(prefix="rqa-milvus-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.uri = f"http://127.0.0.1:{self.port}"
         self._server = Server(str(self.folder / "server.db"), f"127.0.0.1:{self.port}")
 

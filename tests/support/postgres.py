@@ -7,10 +7,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from support.app_server import free_port  # the one free-port helper of the test servers
 
 
 def find_bin(name: str) -> str | None:
@@ -22,12 +23,6 @@ def find_bin(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class TempPostgres:
     def __init__(self):
         self.initdb, self.pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
@@ -35,7 +30,7 @@ class TempPostgres:
             raise FileNotFoundError("initdb/pg_ctl not found")
         self.folder = Path(tempfile.mkdtemp(prefix="rqa-pg-"))
         self.data = self.folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.user = "rqa"
         self._as = []
         if os.geteuid() == 0:

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
+from support.app_server import free_port
 from rag.conversations.record import ExchangeRecord, exchange_from_answer
 from rag.conversations.store import ConversationStore
 
@@ -27,12 +27,6 @@ KEY = "test-staff-key-5f2c"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason="Debian chromium not installed (run `make test` as root to install it)")
 REFUSED = ["首钢园的门票多少钱一张？", "去首钢园玩需要买门票吗", "装电梯能不能提取公积金？", "加装电梯的费用可以用住房公积金支付吗"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +41,7 @@ def tab_server(tmp_path_factory, seed_settings, searcher):
         store.record(exchange_from_answer(service.ask(q), "a" * 32))
     store.record(ExchangeRecord("b" * 32, '<img src=x onerror="window.__pwned=1">能装电梯吗', refused=True))
     store.close()
-    port = _free_port()
+    port = free_port()
     log = open(work / "server.log", "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "support" / "insights_tab_server.py"), "--db", db,
                              "--port", str(port), "--eval-file", str(work / "traffic.jsonl"), "--staff-key", KEY],
