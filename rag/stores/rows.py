@@ -74,20 +74,28 @@ class RowLayout:
         return range(first, first + entry["chunks"])
 
 
-class _Rows(Sequence):
+class _LayoutSequence(Sequence):
+    """A read-only sequence over a RowLayout: slices, negative and out-of-range indexes as a list has them;
+    subclasses say how long it is and what one checked index holds (`_at`)."""
+
     def __init__(self, layout: RowLayout):
         self.layout = layout
 
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._at(i)
+
+
+class _Rows(_LayoutSequence):
     def __len__(self) -> int:
         return self.layout.n_live
 
-    def __getitem__(self, row):
-        if isinstance(row, slice):
-            return [self[i] for i in range(*row.indices(len(self)))]
-        if row < 0:
-            row += len(self)
-        if not 0 <= row < len(self):
-            raise IndexError(row)
+    def _at(self, row: int):
         seg, local = self.layout.locate(self.layout.phys(row))
         return self._get(seg, local)
 
@@ -118,22 +126,13 @@ class VectorRows(_Rows):
         return out if dtype is None else out.astype(dtype)
 
 
-class SentenceRows(Sequence):
+class SentenceRows(_LayoutSequence):
     """Sentence rows {chunk_id, start, end, places, about, years} by physical sentence row."""
-
-    def __init__(self, layout: RowLayout):
-        self.layout = layout
 
     def __len__(self) -> int:
         return int(self.layout.sentence_offsets[-1])
 
-    def __getitem__(self, j):
-        if isinstance(j, slice):
-            return [self[i] for i in range(*j.indices(len(self)))]
-        if j < 0:
-            j += len(self)
-        if not 0 <= j < len(self):
-            raise IndexError(j)
+    def _at(self, j: int) -> dict:
         seg, _, local = self.layout.locate_sentence(j)
         return seg.sentence(local)
 
