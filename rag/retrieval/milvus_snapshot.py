@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rag.documents import Chunk, Document
 from rag.retrieval.bm25_retriever import bm25_idf, query_term_weights
 from rag.stores.milvus_schema import MAX_TOPK, in_list, quote
-from rag.stores.milvus_store import MilvusStore
+from rag.stores.milvus_store import MilvusIndex, MilvusStore
 from rag.text.text_match import expand, normalise, tokenize
 
 _PUNCT = re.compile(r"[\W_]+")
@@ -101,18 +100,13 @@ def filter_expression(filters) -> str:
 
 
 @dataclass
-class MilvusSnapshot:
-    version: str
-    manifest: dict
-    documents: dict[str, Document]
-    chunks: list[Chunk]
-    tokens: list[list[str]]
-    sentences: list[dict] = field(default_factory=list, repr=False)
+class MilvusSnapshot(MilvusIndex):
+    """The loaded version (MilvusIndex: chunk rows, sentences, vectors fetched on demand) with the engine's
+    BM25 and dense legs, behind the same methods as the FAISS snapshot."""
+
     store: MilvusStore = field(default=None, repr=False)
     bm25: EngineBM25 = field(default=None, repr=False)
     dense: EngineDense = field(default=None, repr=False)
-    vectors: object = field(default=None, repr=False)  # RemoteVectors: chunk rows fetched on demand
-    sentence_vectors: object = field(default=None, repr=False)
     _maps: dict = field(default_factory=dict, repr=False)
     _sentence_cache: dict = field(default_factory=dict, repr=False)
 
@@ -122,16 +116,13 @@ class MilvusSnapshot:
     def load(cls, store: MilvusStore) -> "MilvusSnapshot":
         idx = store.load()
         row_of = {c.chunk_id: i for i, c in enumerate(idx.chunks)}
-        snap = cls(idx.version, idx.manifest, idx.documents, idx.chunks, idx.tokens, idx.sentences, store,
-                   EngineBM25(store, row_of, idx.tokens), EngineDense(store, row_of), idx.vectors, idx.sentence_vectors)
+        snap = cls(idx.version, idx.manifest, idx.documents, idx.chunks, idx.tokens, idx.vectors, idx.sentences,
+                   idx.sentence_vectors, store, EngineBM25(store, row_of, idx.tokens), EngineDense(store, row_of))
         snap._maps["chunk_row"] = row_of
         return snap
 
     def where(self, filters) -> str:
         return filter_expression(filters)
-
-    def doc_chunks(self, doc_id: str) -> list[tuple[int, Chunk]]:
-        return [(i, c) for i, c in enumerate(self.chunks) if c.doc_id == doc_id]
 
     # -- vocabulary -------------------------------------------------------------------------------
     def knows(self, term: str) -> bool:
