@@ -69,3 +69,11 @@ def test_a_former_or_old_name_is_a_name_not_a_person():
     assert [t.name for t in asked_types("模式口古时候叫什么名字")] == ["名称"]
     assert [t.name for t in asked_types("这个项目原名是什么")] == ["名称"]
     assert [t.name for t in asked_types("处长叫什么名字")] == ["人名"]
+
+
+def test_fees_hours_and_per_square_metre_in_residents_words():
+    assert "金额" in _kinds("信托制物业一个月物业费多少")  # X费多少 asks an amount of money
+    assert "金额" in _kinds("停车费交多少？") and "金额" not in _kinds("浪费多少水？")
+    assert "时长" in _kinds("小问题几个钟头能修好") and "时长" in _kinds("报修多少分钟能到？")
+    kind = _kinds("石景山棚户区改造一平米给多少")["每平方米单价"]  # 一平米 = per square metre
+    assert kind.carries.search("每平方米补助500元") and not kind.carries.search("690万平方米")
