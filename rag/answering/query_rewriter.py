@@ -11,7 +11,7 @@ import re
 from rag.answering.prompts import render
 from rag.text.text_match import jieba_instance, normalise
 
-_PRONOUN = re.compile(r"^(那么|那|那个|那個|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
+_PRONOUN = re.compile(r"^(那么|那麼|那个|那個|那|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
 _WHAT_ABOUT = re.compile(r"^(?:那么|那麼|那|还有|還有|再问|再問)?\s*(.{1,20}?)\s*(?:呢|怎么样|怎麼樣|如何)\s*[？?]?$")
 _THERE = re.compile(r"那里|那儿|那边|这里|这儿|这边|當地|当地")
 MAX_TURN_CHARS = 120  # a longer message (a pasted text, junk) is not a question to carry into later turns
@@ -72,14 +72,19 @@ def _subject(question: str) -> str:
 
     jieba_instance()
     run, best = [], ""
+    def close(words: list[tuple[str, str]]) -> str:
+        while words and words[-1][1] in _INSIDE:  # 永红街道|旧 (of 旧改): a run ends on a noun
+            words = words[:-1]
+        return "".join(w for w, _ in words)
+
     for word, flag in pseg.cut(question):
         if flag in _NOUNISH or flag[:2] in _NOUNISH or (run and flag in _INSIDE):
-            run.append(word)
+            run.append((word, flag))
         else:
             if run:
-                best = best or "".join(run)
+                best = best or close(run)
             run = []
-    return best or "".join(run)
+    return best or close(run)
 
 
 def rewrite_offline(question: str, history: list) -> str:
@@ -97,6 +102,9 @@ def rewrite_offline(question: str, history: list) -> str:
             # the same question about another place (match on Simplified, replace in the original)
             return prev[:old[0]] + new + prev[old[1]:] + "？"
         return f"{prev}，{new}呢？"
+    bare = q[1:].lstrip() if q.startswith("那") and not _PRONOUN.match(q[1:] or " ") else ""
+    if bare and (own := _place_span(normalise(bare))) and own[0] == 0:
+        q = bare  # 那永红街道总共建了几台: 那 is "then", the follow-up names its own place and subject
     place = prev[old[0]:old[1]] if old else _answer_place(prev_a)
     if _THERE.search(q) and place:
         return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer

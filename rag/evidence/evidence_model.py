@@ -21,10 +21,11 @@ RULE_KINDS = ("absent", "type", "weak")  # lexical checks: evidence for the mode
 # property of who wrote the questions, not evidence (it let "明天北京下不下雨" through).
 FEATURES = ["best_score", "best_lexical", "best_semantic", "second_semantic", "best_holds", "kind_asked",
             "hold_lexical", "hold_semantic", "coverage", "rule_absent", "rule_type", "rule_weak",
-            "on_place_share", "list_or_how", "best_focus", "hold_focus"]
+            "on_place_share", "list_or_how", "best_focus", "hold_focus", "unknown_share",
+            "measured_absent"]
 
 
-def features(reading, coverage: float, rule: str) -> dict[str, float]:
+def features(reading, coverage: float, rule: str, measured_absent: bool = False) -> dict[str, float]:
     """Numbers describing how well the best sentences about the asked place answer the question."""
     on = reading.on_place()
     best = on[0] if on else None
@@ -49,6 +50,11 @@ def features(reading, coverage: float, rule: str) -> dict[str, float]:
         # does the sentence name what is asked about (the subject words), not only the place and the kind?
         "best_focus": best.focus if best else 0.0,
         "hold_focus": max((s.focus for s in holding), default=0.0),
+        # focus counts only the subject words the documents use; how much of the subject lies outside them
+        # (江苏理工学院的录取分数线: 录取, 分数线) is its own evidence
+        "unknown_share": reading.unknown_share,
+        # the figure asked for is of something the documents never name (门票多少钱): refusal.measured_absent
+        "measured_absent": float(measured_absent),
     }
 
 

@@ -38,10 +38,20 @@ def off_topic(question: str, snap: Snapshot) -> list[str]:
     return [w for w in off_topic_words() if w in words and not snap.mentions(w)]
 
 
+def colloquial_stem(term: str) -> str:
+    """厂子 → 厂, 桩子 → 桩: spoken Chinese adds 子/儿 to a noun that written text uses bare, inside its own
+    words (工厂, 北重厂, 充电桩). "" when the word has no such suffix."""
+    return term[0] if len(term) == 2 and term[1] in "子儿" and term[0] != term[1] else ""
+
+
 def known(term: str, snap: Snapshot) -> bool:
-    """Is the word, one of its parts, or a synonym anywhere in the knowledge base?"""
+    """Is the word, one of its parts, a synonym, or the bare noun of its spoken form anywhere in the
+    knowledge base?"""
     parts = [term, *tokenize(term)]
-    return any(snap.knows(p) for p in parts) or any(snap.knows(s) for p in parts for s in synonyms_of(p))
+    if any(snap.knows(p) for p in parts) or any(snap.knows(s) for p in parts for s in synonyms_of(p)):
+        return True
+    stem = colloquial_stem(term)
+    return bool(stem) and snap.mentions(stem)
 
 
 def absent_terms(question: str, snap: Snapshot) -> list[str]:

@@ -20,18 +20,20 @@ def pos_words(question: str) -> list[tuple[str, str]]:
 
 # Words that frame a question but never name what it asks about: pronouns and demonstratives (r: 那边, 那些),
 # words of position or time (f/t: 以前, 后来; a year stays), directional complements (收上来, 腾出来: 上来, 出来)
-# and colloquial question verbs (干嘛, 干啥). A resident's 那边 is as absent from the documents as their 门票,
+# colloquial question verbs (干嘛, 干啥) and modal verbs (不能, 可以). A resident's 那边 is as absent from the documents as their 门票,
 # but it is not what the question is about.
 _FRAME_FLAGS = ("r", "f", "t")
 _DIRECTIONAL = re.compile(r"[上下进出回过起][来去]$")
 _QUESTION_VERBS = re.compile(r"干嘛|干啥|干什么|咋样|怎么样")
+# Modal verbs frame a yes/no question (能不能提取公积金 is cut 能|不能|提取|公积金): they say whether, not what.
+_MODALS = {"不能", "能够", "可以", "不可以", "可不可以", "不会", "应该", "应当", "不要", "想要", "能否", "可否"}
 
 
 def frames_question(word: str, flag: str) -> bool:
     if any(c.isdigit() for c in word):
         return False
     return flag.startswith(_FRAME_FLAGS) or (2 <= len(word) <= 3 and bool(_DIRECTIONAL.search(word))) \
-        or bool(_QUESTION_VERBS.search(word))
+        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS
 
 
 ASKING = re.compile(r"吗|么|什么|多少|(?<!好)几|哪|谁|怎|如何|是否|能否|可以|啥|咋|呢|([\u4e00-\u9fff])[不没]\1")

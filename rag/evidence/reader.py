@@ -21,7 +21,7 @@ from functools import lru_cache
 
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
-from rag.evidence.kb_vocabulary import answer_type_words
+from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, known
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import frames_question, pos_words
 from rag.retrieval.searcher import Filters, Hit
@@ -43,6 +43,10 @@ QUESTION_WORDS = re.compile(r"多少|几|什么|哪|啥|咋|怎|谁|吗|呢|是�
 _WHY = re.compile(r"为什么|为何|为啥|原因|干嘛")
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:以来|至今|起|开始)")
+# The question asks a running total (2021年以来一共, 截至2023年累计), not one year's figure.
+_ASKS_SPAN = re.compile(r"以来|至今|累计|一共|总共|共计|截至|截止|到现在|到目前|为止|年开始|年起")
+# The document's own voice (a district's press conference, a bureau's report): 我们, 我区, 全区 mean its region.
+_SPEAKER = re.compile(r"我们|我区|本区|我市|本市|全区|全市|我街道|本街道")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
 
 
@@ -87,6 +91,8 @@ class Reading:
     sentences: list[Sentence] = field(default_factory=list)  # best first
     years: list[str] = field(default_factory=list)  # years the question asks about (2023年)
     national: bool = False  # asks about the whole country (全国): a district's figure is not the answer
+    span: bool = False  # asks a running total (以来, 累计, 截至): a "since" sentence covers its later years
+    unknown_share: float = 0.0  # share of the subject's weight in words the knowledge base never uses
     subject: dict[str, float] = field(default_factory=dict)  # the question's subject words and idf (subject_weights)
 
     @property
@@ -194,14 +200,15 @@ def _most_specific(about: list[str], region: str) -> str:
     return max(places, key=lambda p: min(d.level for d in divisions()[p]), default="")
 
 
-def _period_matches(years: list[str], text_norm: str, doc_date: str) -> bool:
-    """Does the sentence speak about the asked year(s)? Years it names (2019年以来 covers later years), else
-    今年/去年 against the document's date, else the document's own year; undated text answers no year."""
+def _period_matches(years: list[str], text_norm: str, doc_date: str, span: bool = False) -> bool:
+    """Does the sentence speak about the asked year(s)? Years it names, else 今年/去年 against the document's
+    date, else the document's own year; undated text answers no year. A running total (2019年以来累计22万个)
+    covers a later year only when the question asks a total up to it (`span`): it is not that year's figure."""
     named = _ASKED_YEAR.findall(text_norm)
     doc_year = int(doc_date[:4]) if doc_date[:4].isdigit() else None
     if doc_year:
         named += [str(doc_year)] * ("今年" in text_norm) + [str(doc_year - 1)] * ("去年" in text_norm)
-    since = [int(y) for y in _SINCE.findall(text_norm)]
+    since = [int(y) for y in _SINCE.findall(text_norm)] if span else []
     if named:
         return all(y in named or any(int(y) >= s for s in since) for y in years)
     return doc_year is not None and all(int(y) == doc_year for y in years)
@@ -239,6 +246,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
                       years=list(dict.fromkeys(_ASKED_YEAR.findall(asked_norm) or
                                                _ASKED_YEAR.findall(q_norm))),  # 那到2025年呢: its own year
                       national="全国" in q_norm)
+    reading.span = bool(_ASKS_SPAN.search(asked_norm if own else q_norm))
     if query_vector is None and embedder is not None and snap.has_sentence_vectors:
         query_vector = embedder.embed_query(q_norm)
     use_sem = query_vector is not None and snap.has_sentence_vectors
@@ -253,6 +261,13 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     reading.subject = subject_weights(question, snap, reading.places, kinds)
     if own:  # the follow-up's own subject leads; the previous turn's words only keep it on topic
         reading.subject = {**{t: CONTEXT_WEIGHT * w for t, w in reading.subject.items()}, **own}
+    kb_words = {t: w for t, w in reading.subject.items() if known(t, snap)}
+    total_subject = sum(reading.subject.values())
+    reading.unknown_share = 1.0 - sum(kb_words.values()) / total_subject if total_subject else 0.0
+    # A word the documents never use (改完, 一锅粥, 家里) is in no sentence: it cannot tell the sentence that
+    # answers from one that does not, and as the rarest word it would only pull every sentence's focus down.
+    # Focus counts the words they use; how much of the subject lies outside them is its own feature.
+    focus_words = kb_words or reading.subject
     q_grams = _question_bigrams(q_norm)
     top = max((h.score for h in reading.hits), default=1.0) or 1.0
     out: list[Sentence] = []
@@ -266,6 +281,10 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
         for s, e, about, j in spans:
             about = [_as_place(p) for p in about]
             text = hit.chunk.text[s:e]
+            region = hit.doc.meta.region
+            if region and region != "全国" and _SPEAKER.search(_norm(text)):
+                # 我们…建成40.2公里西山绿道,实现与海淀区联通: the speaker's own district is what it is about
+                about = [*about, _as_place(region)]
             if text.rstrip("”」』）)")[-1:] in "?？" or looks_like_instruction(text):
                 continue  # the document's own rhetorical questions, and text that addresses a model
             norm = _norm(text)
@@ -278,11 +297,11 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             on = all(_place_matches(p, about, hit.doc.meta.region, where)
                      for p in reading.places) if reading.places else True
             if on and reading.years:
-                on = _period_matches(reading.years, norm, hit.doc.meta.date)
+                on = _period_matches(reading.years, norm, hit.doc.meta.date, reading.span)
             if on and reading.national:  # a sentence about one district is not the national figure
                 on = "全国" in norm or not any(p != "全国" for p in about)
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
-            focus = _focus(reading.subject, norm, head)
+            focus = _focus(focus_words, norm, head)
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer)
             score = W_LEX * lexical + W_SEM * sem_n + (W_KIND * (0.5 + 0.5 * focus) if holds else 0.0) + prior
             if reading.form == "list":  # a list is answered by a sentence that enumerates (、)
@@ -323,7 +342,8 @@ def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> flo
     if not total:
         return 1.0
     where = sentence_norm + " " + head_norm
-    return sum(w for t, w in weights.items() if t in where or any(x in where for x in synonyms_of(t))) / total
+    return sum(w for t, w in weights.items() if t in where or any(x in where for x in synonyms_of(t))
+               or (colloquial_stem(t) or t) in where) / total
 
 
 def _add_closest(reading: Reading, snap: Snapshot, query_vector, filters, extra) -> None:

@@ -140,7 +140,9 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
     lexical = _lexical_checks(question, hits, snap, weights, cov, refuse_below, type_share,
                               reading.kinds if reading is not None else None)
     if reading is not None:
-        ev.features = features(reading, cov, lexical[0] if lexical else "")
+        absent = lexical[3] if lexical and lexical[0] == "absent" else []
+        ev.features = features(reading, cov, lexical[0] if lexical else "",
+                               measured_absent(normalise(question), reading.kinds, absent))
     if reading is None or load_model() is None:
         if lexical is not None:
             ev.refuse, ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = True, *lexical
@@ -149,7 +151,8 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
     # when the words the documents never use are most of what the question is about (首钢园门票在哪里买:
     # 门票), not a colloquial aside: then no sentence can name the asked thing.
     ev.probability = probability(ev.features)
-    if lexical is not None and lexical[0] == "absent" and _absent_subject_share(reading, lexical[3]) >= ABSENT_SUBJECT:
+    if lexical is not None and lexical[0] == "absent" and \
+            max(_absent_subject_share(reading, lexical[3]), reading.unknown_share) >= ABSENT_SUBJECT:
         ev.refuse, ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = True, *lexical
         return ev
     if refuses(ev.features):
@@ -162,6 +165,21 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
 
 
 ABSENT_SUBJECT = 0.5  # share of the question's subject weight held by words the documents never use
+MEASURED_GAP = 3  # characters between a figure question's phrase (多少钱) and the word it measures (房租大概得多少钱)
+
+
+def measured_absent(question_norm: str, kinds: list[AskedType], absent: list[str]) -> bool:
+    """Is a word the documents never use the very thing a figure question measures — 门票多少钱, 省多少电费,
+    分数线是多少 — next to the phrase that asks the figure, in the same clause? Then no figure in the documents
+    is a figure of that (a colloquial aside elsewhere in the question, 我想带我妈去散步, is not)."""
+    for match in (m for k in kinds for m in k.asks.finditer(question_norm)):
+        for term in absent:
+            for at in re.finditer(re.escape(term), question_norm):
+                gap = question_norm[at.end():match.start()] if at.end() <= match.start() \
+                    else question_norm[match.end():at.start()]
+                if len(gap) <= MEASURED_GAP and not re.search(r"[，。？！,?!；;\s]", gap):
+                    return True
+    return False
 
 
 def _absent_subject_share(reading, absent: list[str]) -> float:

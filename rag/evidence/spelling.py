@@ -5,7 +5,8 @@ word is in no dictionary and nowhere in the documents, so retrieval misses and t
 A question word is corrected only when all of this holds — so a real word the documents never use (门票,
 护理) stays as asked, and its absence stays a reason to refuse:
 
-- it is not a word of jieba's dictionary and the knowledge base never uses it;
+- it is not a word of jieba's dictionary and the knowledge base never uses it; a 4 字 run of two or three
+  tokens counts as a word, since a typo splits jieba's cut (老|久|小区);
 - changing exactly one character to one that sounds the same gives a word the knowledge base uses;
 - that change is the only one that does.
 """
@@ -38,12 +39,26 @@ def _candidates(word: str, snap: Snapshot) -> set[str]:
     return out
 
 
+def _words(question_norm: str) -> set[str]:
+    """The question's 3–4 字 words, and its 4 字 runs of two or three tokens: a typo often splits the cut
+    (老久小区 is cut 老|久|小区, so the word to correct is the run). Shorter runs are left alone: 国家|对 is
+    one change away from 国家队, and a run that short is too often a real phrase."""
+    jieba = jieba_instance()
+    words = {w for w in jieba.cut_for_search(question_norm) if 3 <= len(w) <= 4 and _cjk(w)}
+    tokens = list(jieba.cut(question_norm, HMM=False))
+    for n in (2, 3):
+        for i in range(len(tokens) - n + 1):
+            run = "".join(tokens[i:i + n])
+            if len(run) == 4 and _cjk(run):
+                words.add(run)
+    return words
+
+
 def typo_fixes(question: str, snap: Snapshot) -> list[Fix]:
     """The corrections a question needs (usually none)."""
     jieba = jieba_instance()
-    words = {w for w in jieba.cut_for_search(normalise(question)) if 3 <= len(w) <= 4 and _cjk(w)}
     fixes = []
-    for word in sorted(words, key=len, reverse=True):
+    for word in sorted(_words(normalise(question)), key=len, reverse=True):
         if jieba.dt.FREQ.get(word) or snap.knows(word) or snap.mentions(word) \
                 or any(word in f.meant or f.typed in word for f in fixes):
             continue

@@ -128,3 +128,28 @@ def test_a_homophone_typo_is_read_as_the_documents_word_and_the_resident_told(se
     a = service.ask("常州钟楼区棚护区改造惠及多少户居民？")
     assert "“棚护区”按“棚户区”理解" in a.notice, a.notice
     assert a.standalone_question == "常州钟楼区棚户区改造惠及多少户居民？"
+
+
+def test_a_running_total_is_not_given_as_one_years_figure(service):
+    """"2019年以来累计22万个" is the total since 2019: asked for one later year, the answer says the documents
+    lack that year's figure and gives the total as what they do say; asked for the total, it is the answer."""
+    a = service.ask("2024年一年全国新开工了多少个老旧小区")
+    assert a.answer.startswith("资料中没有全国2024年的这个数字"), a.answer
+    assert "22万" in a.answer  # offered as what the documents do say, not as 2024's figure
+    a = service.ask("截至2024年全国一共新开工改造多少个老旧小区")
+    assert not a.refused and a.answer.startswith("2019年以来") and "22万" in a.answer, a.answer
+
+
+def test_words_the_documents_never_use_do_not_hide_the_sentence_that_answers(service):
+    """改完 and 腾出来 are in no sentence: the focus on what is asked comes from the words the documents use
+    (首钢园, 空间), so the sentence with 100万平米 answers. GDP is the documents' 地区生产总值."""
+    a = service.ask("首钢园改完一共腾出来多大的空间")
+    assert not a.refused and "100万平米" in a.answer, a.answer
+    a = service.ask("石景山单位GDP能耗降了百分之多少")
+    assert not a.refused and "19.6%" in a.answer, a.answer
+
+
+def test_a_districts_own_voice_speaks_about_its_district(service):
+    """"我们…建成40.2公里西山绿道,实现与海淀区联通" in 石景山's press conference is about 石景山, not 海淀."""
+    a = service.ask("石景山建成的西山绿道有多长？")
+    assert not a.refused and "40.2公里" in a.answer and not a.answer.startswith("资料中没有"), a.answer

@@ -27,3 +27,16 @@ def test_a_short_question_carries_the_conversation_and_names_its_own_place():
     assert needs_rewrite("面积多大", h) and rewrite_offline("面积多大", h) == "石景山老旧小区楼本体改造完成了多少个小区，面积多大"
     # its own place replaces the previous one: 石景山 is not asked any more
     assert rewrite_offline("钟楼区多少", h) == "老旧小区楼本体改造完成了多少个小区，钟楼区多少"
+
+
+def test_then_before_a_place_is_not_a_pronoun():
+    # 那 + a place of its own is "then": the previous subject (体育花苑) is not glued onto 永红街道
+    q = rewrite_offline("那永红街道总共建好了几台电梯", ["体育花苑加装电梯入选了什么"])
+    assert "体育花苑永红" not in q and q.endswith("永红街道总共建好了几台电梯"), q
+
+
+def test_a_pronoun_stands_for_a_noun_not_a_word_cut_from_a_verb():
+    # 旧改 is cut 旧|改: the subject put in place of 那 ends on the noun, not on 旧
+    assert rewrite_offline("那是从哪年开始改的", ["永红街道旧改收集了多少征询意见"]) == "永红街道是从哪年开始改的"
+    # 那个 is one pronoun, not 那 + 个
+    assert "个" not in rewrite_offline("那个什么时候启用", ["青年人才创新创业基地在哪"])[:3]

@@ -69,10 +69,7 @@ def test_uploaded_notice_about_another_district_is_not_given_as_shijingshan(tmp_
     ("永紅街道加裝了幾部電梯？", ["33"]),
     ("物业太差了怎么办", ["红黑榜", "奖惩", "物业"]),
     ("物业太烂了政府管不管啊", ["红黑榜", "奖惩", "物业"]),
-    # Known regression (2026-11-26): the retrained evidence model gives P(answerable) 0.24 against its threshold
-    # 0.25 (both from cross-validated training rows); strict, so the test fails once the reader answers it again.
-    pytest.param("楼里老人腿脚不好下不了楼咋整", ["电梯"], marks=pytest.mark.xfail(
-        strict=True, reason="evidence model P(answerable) 0.24 < threshold 0.25 since the 2026-11-26 refit")),
+    ("楼里老人腿脚不好下不了楼咋整", ["电梯"]),
     ("悬空老人下楼难怎么解决", ["悬空老人"]),
     ("石景山五个棚改项目一共有多少户受益", ["14200"]),
 ])

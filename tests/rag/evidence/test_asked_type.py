@@ -77,3 +77,38 @@ def test_fees_hours_and_per_square_metre_in_residents_words():
     assert "时长" in _kinds("小问题几个钟头能修好") and "时长" in _kinds("报修多少分钟能到？")
     kind = _kinds("石景山棚户区改造一平米给多少")["每平方米单价"]  # 一平米 = per square metre
     assert kind.carries.search("每平方米补助500元") and not kind.carries.search("690万平方米")
+
+
+def test_one_unit_written_two_ways_counts_the_same():
+    # 多少平米 is answered by 24.48平方米; 多少公里 by 3.5千米; another unit is still no answer
+    kind = _kinds("首钢园改完腾出来多少平米")["数量"]
+    assert kind.carries.search("每人平均公园绿地面积24.48平方米") and kind.carries.search("释放出近100万平米")
+    assert not kind.carries.search("建成使用电梯33台")
+    assert _kinds("步道有多少公里")["数量"].carries.search("全长3.5千米")
+
+
+def test_a_title_question_wants_a_title():
+    kind = _kinds("李先侠是啥职务")["职务"]
+    assert kind.held_by("北京市石景山区委常委、常务副区长李先侠接受新华网采访时表示")
+    assert not kind.held_by("李先侠希望通过城市更新来推动区域经济的高质量发展")
+    assert "职务" in _kinds("他担任什么职务") and "职务" not in _kinds("这个中心是干什么的")
+
+
+def test_compensation_in_residents_words_asks_an_amount():
+    assert "金额" in _kinds("改造期间有租房补贴吗，一个月补多少") and "金额" in _kinds("拆了赔多少")
+    assert "每平方米单价" in _kinds("麻峪村搬迁补偿标准是多少一平")
+
+
+def test_a_few_days_is_not_a_question():
+    assert not _kinds("年轻人刚到石景山找工作，头几天没地儿住咋办")
+    assert not _kinds("这几年小区变化挺大，都改了啥")
+    assert "数量" in _kinds("装了几台电梯") and "时长" in _kinds("要几个月才能装好")
+
+
+def test_how_long_and_how_big_want_a_length_and_an_area():
+    kind = _kinds("石景山建成的西山绿道有多长？")["长度"]
+    assert kind.carries.search("建成40.2公里西山绿道") and not kind.carries.search("每人平均公园绿地面积24.48平方米")
+    assert "长度" not in _kinds("加装电梯要多长时间")
+    kind = _kinds("首钢园改完腾出来多大的空间")["面积"]
+    assert kind.carries.search("释放出近100万平米的载体空间") and not kind.carries.search("建成使用电梯33台")
+    assert set(_kinds("总建筑面积是多少")) == {"面积"}  # the specific kind hides the generic count

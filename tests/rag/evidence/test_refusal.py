@@ -65,3 +65,21 @@ def test_words_that_frame_a_question_are_not_its_subject(searcher):
     assert not {"那边", "后来", "干嘛"} & set(subject) and "空房子" in subject
     subject = subject_weights("永红街道改造的时候收上来多少份居民意见", snap, ["永红街道"], [])
     assert not {"上来", "收上来"} & set(subject) and "居民" in subject
+    subject = subject_weights("装电梯能不能提取公积金", snap, [], [])  # 不能: a modal verb says whether, not what
+    assert "不能" not in subject and "公积金" in subject
+
+
+@pytest.mark.parametrize("question, absent, measured", [
+    ("首钢园门票多少钱", ["门票"], True),  # the figure asked is of the word the documents never use
+    ("永红那边老小区装了光伏板，能给住户省多少电费", ["电费"], True),
+    ("江苏理工学院去年的录取分数线是多少", ["分数线"], True),
+    ("南运河边上那个步道有多长，我想带我妈去散步", ["散步"], False),  # an aside in another clause
+    ("吸引了多少游客", [], False),
+])
+def test_a_figure_of_something_the_documents_never_name(question, absent, measured):
+    from rag.evidence.asked_type import asked_types
+    from rag.evidence.refusal import measured_absent
+    from rag.text.text_match import normalise
+
+    q = normalise(question)
+    assert measured_absent(q, asked_types(q), absent) is measured

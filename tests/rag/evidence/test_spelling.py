@@ -13,6 +13,9 @@ def snap(searcher):
 @pytest.mark.parametrize("question, typed, meant", [
     ("首刚园改造完腾出来多少地方", "首刚园", "首钢园"),
     ("常州钟楼区棚护区改造惠及多少户居民？", "棚护区", "棚户区"),
+    # the typo splits jieba's cut (老|久|小区, 加|状|电梯): the 4 字 run is the word corrected
+    ("老久小区是不是大多是2000年以前盖的", "老久小区", "老旧小区"),
+    ("石景山老楼加状电梯一共装了多少部啊", "加状电梯", "加装电梯"),
 ])
 def test_a_pinyin_typo_is_corrected_to_the_documents_word(snap, question, typed, meant):
     assert typo_fixes(question, snap) == [Fix(typed, meant)]
@@ -23,6 +26,10 @@ def test_a_pinyin_typo_is_corrected_to_the_documents_word(snap, question, typed,
     "老人护理补贴一个月多少",
     "石景山加装电梯竣工总量是多少部",  # nothing to correct
     "明天北京下不下雨",
+    # short runs of real words one sound away from a KB word (国家|对 → 国家队, 管到 → 管道) stay as asked
+    "我妈住六楼腿脚不好下不了楼，国家对加装电梯有啥支持",
+    "钟楼区那个生态文明建设规划管到哪年",
+    "我家在模式口有个老院子，想改成民宿开张",
 ])
 def test_real_words_are_left_as_asked(snap, question):
     assert typo_fixes(question, snap) == []
