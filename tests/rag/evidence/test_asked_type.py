@@ -112,3 +112,11 @@ def test_how_long_and_how_big_want_a_length_and_an_area():
     kind = _kinds("首钢园改完腾出来多大的空间")["面积"]
     assert kind.carries.search("释放出近100万平米的载体空间") and not kind.carries.search("建成使用电梯33台")
     assert set(_kinds("总建筑面积是多少")) == {"面积"}  # the specific kind hides the generic count
+
+
+def test_general_text_writes_lengths_areas_and_titles_its_own_way():
+    assert _kinds("锦地罗的全长是多少厘米？")["长度"].carries.search("全长约15厘米")
+    assert _kinds("卡塞雷斯的陆地面积是多大？")["面积"].carries.search("面积为1750.33平方千米")
+    kind = _kinds("1973年10月，王家瑞担任什么职务？")["职务"]
+    assert kind.held_by("任中共河北省委副书记") and not kind.held_by("较2020年增长15倍")
+    assert "职务" not in _kinds("他在剧中担任什么角色")
