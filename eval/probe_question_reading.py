@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import os
 import sys
 import time
@@ -25,18 +24,18 @@ from rag.evidence.asked_type import asked_types  # noqa: E402
 from rag.evidence.kb_vocabulary import absent_terms  # noqa: E402
 from rag.evidence.refusal import measured_absent  # noqa: E402
 from rag.evidence.spelling import typo_fixes  # noqa: E402
+from rag.evaluation.resident import load_resident  # noqa: E402
+from rag.evaluation.runner import load_questions  # noqa: E402
 from rag.ingest.indexer import ingest  # noqa: E402
 from rag.retrieval.searcher import Searcher  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 from rag.text.text_match import normalise  # noqa: E402
 
-UNANSWERABLE_KINDS = {"unanswerable", "wrong_place", "out_of_domain"}
 
 
-def answerable(row: dict) -> bool:
-    if "answerable" in row:
-        return bool(row["answerable"])
-    return row.get("kind") not in UNANSWERABLE_KINDS
+def load(path: str) -> list:
+    """The set's questions through the loader its scorer uses (which also says what is answerable)."""
+    return load_resident(Path(path)) if Path(path).stem.startswith("questions_resident") else load_questions(Path(path))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,12 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     ingest([settings.paths.docs_dir], settings, settings.paths.index_dir, sync=True)
     snap = Searcher(settings, settings.paths.index_dir).snapshot()
     files = sorted({f for pattern in args.sets for f in glob.glob(pattern)})
-    rows = [json.loads(line) for f in files for line in Path(f).read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [q for f in files for q in load(f)]
     fixes = marked = 0
     marked_by_label = {True: 0, False: 0}
     t0 = time.perf_counter()
-    for row in rows:
-        q = row["question"]
+    for question in questions:
+        q = question.question
         found = typo_fixes(q, snap)
         if found:
             fixes += len(found)
@@ -60,10 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         q_norm = normalise(q)
         if measured_absent(q_norm, asked_types(q_norm), absent_terms(q, snap)):
             marked += 1
-            marked_by_label[answerable(row)] += 1
-            print(f"measured  [{'answerable' if answerable(row) else 'not answerable'}] {q}")
-    ms = (time.perf_counter() - t0) * 1000 / max(len(rows), 1)
-    print(f"{len(rows)} questions in {len(files)} sets: {fixes} typo corrections; measured_absent marks {marked} "
+            marked_by_label[question.answerable] += 1
+            print(f"measured  [{'answerable' if question.answerable else 'not answerable'}] {q}")
+    ms = (time.perf_counter() - t0) * 1000 / max(len(questions), 1)
+    print(f"{len(questions)} questions in {len(files)} sets: {fixes} typo corrections; measured_absent marks {marked} "
           f"({marked_by_label[False]} not answerable, {marked_by_label[True]} answerable); {ms:.1f} ms per question")
     return 0
 

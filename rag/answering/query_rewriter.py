@@ -72,19 +72,21 @@ def _subject(question: str) -> str:
 
     jieba_instance()
     run, best = [], ""
-    def close(words: list[tuple[str, str]]) -> str:
-        while words and words[-1][1] in _INSIDE:  # 永红街道|旧 (of 旧改): a run ends on a noun
-            words = words[:-1]
-        return "".join(w for w, _ in words)
-
     for word, flag in pseg.cut(question):
         if flag in _NOUNISH or flag[:2] in _NOUNISH or (run and flag in _INSIDE):
             run.append((word, flag))
         else:
             if run:
-                best = best or close(run)
+                best = best or _noun_run(run)
             run = []
-    return best or close(run)
+    return best or _noun_run(run)
+
+
+def _noun_run(words: list[tuple[str, str]]) -> str:
+    """A run of (word, POS) as text, ending on a noun: 永红街道|旧 (of 旧改) is 永红街道."""
+    while words and words[-1][1] in _INSIDE:
+        words = words[:-1]
+    return "".join(w for w, _ in words)
 
 
 def rewrite_offline(question: str, history: list) -> str:
@@ -102,7 +104,7 @@ def rewrite_offline(question: str, history: list) -> str:
             # the same question about another place (match on Simplified, replace in the original)
             return prev[:old[0]] + new + prev[old[1]:] + "？"
         return f"{prev}，{new}呢？"
-    bare = q[1:].lstrip() if q.startswith("那") and not _PRONOUN.match(q[1:] or " ") else ""
+    bare = q[1:].lstrip() if q.startswith("那") else ""
     if bare and (own := _place_span(normalise(bare))) and own[0] == 0:
         q = bare  # 那永红街道总共建了几台: 那 is "then", the follow-up names its own place and subject
     place = prev[old[0]:old[1]] if old else _answer_place(prev_a)

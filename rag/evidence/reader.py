@@ -245,8 +245,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     reading = Reading(question, answer_form(asked_norm if own else q_norm, kinds), kinds, places, list(hits),
                       years=list(dict.fromkeys(_ASKED_YEAR.findall(asked_norm) or
                                                _ASKED_YEAR.findall(q_norm))),  # 那到2025年呢: its own year
-                      national="全国" in q_norm)
-    reading.span = bool(_ASKS_SPAN.search(asked_norm if own else q_norm))
+                      national="全国" in q_norm, span=bool(_ASKS_SPAN.search(asked_norm if own else q_norm)))
     if query_vector is None and embedder is not None and snap.has_sentence_vectors:
         query_vector = embedder.embed_query(q_norm)
     use_sem = query_vector is not None and snap.has_sentence_vectors
@@ -281,13 +280,13 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
         for s, e, about, j in spans:
             about = [_as_place(p) for p in about]
             text = hit.chunk.text[s:e]
-            region = hit.doc.meta.region
-            if region and region != "全国" and _SPEAKER.search(_norm(text)):
-                # 我们…建成40.2公里西山绿道,实现与海淀区联通: the speaker's own district is what it is about
-                about = [*about, _as_place(region)]
             if text.rstrip("”」』）)")[-1:] in "?？" or looks_like_instruction(text):
                 continue  # the document's own rhetorical questions, and text that addresses a model
             norm = _norm(text)
+            region = hit.doc.meta.region
+            if region and region != "全国" and _SPEAKER.search(norm):
+                # 我们…建成40.2公里西山绿道,实现与海淀区联通: the speaker's own district is what it is about
+                about = [*about, _as_place(region)]
             lex_terms = sum(w for t, w in weights.items() if t in norm) / total
             lex_grams = len(q_grams & _bigrams(norm)) / len(q_grams) if q_grams else 0.0
             lexical = 0.7 * lex_terms + 0.3 * lex_grams
@@ -343,7 +342,7 @@ def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> flo
         return 1.0
     where = sentence_norm + " " + head_norm
     return sum(w for t, w in weights.items() if t in where or any(x in where for x in synonyms_of(t))
-               or (colloquial_stem(t) or t) in where) / total
+               or ((stem := colloquial_stem(t)) and stem in where)) / total
 
 
 def _add_closest(reading: Reading, snap: Snapshot, query_vector, filters, extra) -> None:
