@@ -7,9 +7,11 @@ Data, all reproducible with the fixed seed:
   answer paragraph (answerable) and with the paragraph's answer sentence removed (not answerable), train
   split of articles only;
 - the project's eval/questions.jsonl and eval/questions_holdout.jsonl over docs/ (answerable flag as labelled);
-- the resident sets whose misses were read during development (questions_resident1, questions_resident3).
-Validation: the public test split (articles never trained on), the blind sets blind … blind4 and resident2.
-The two decision thresholds come from cross-validated training rows only.
+- the resident sets whose misses were read during development (questions_resident1, 3 … 11).
+Validation: the public test split (articles never trained on), the blind sets blind … blind4 and resident2,
+and each training resident set scored by a model fitted without it (leave one set out).
+The model: gradient-boosted trees (rag/evidence/evidence_model.py). The decision threshold comes from
+cross-validated training rows only.
 Features are what the pipeline computes anyway (AnswerService._read → refusal.assess). Hard rules (task,
 off-topic, a place or organisation the documents never mention) decide before the model and are left out.
 Writes rag/resources/evidence_model.json and eval/results/evidence_model.json (figures).
@@ -43,30 +45,86 @@ from rag.retrieval.searcher import Filters  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 
 OUT = ROOT / "eval" / "results"
+TRAINING_RESIDENT_SETS = (1, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 MAX_FALSE_REFUSALS = 0.08  # on cross-validated training rows (fixed before any validation figure was seen)
 
 
-def choose_thresholds(train: list[dict], X, y, scaler, seed: int) -> tuple[float, float]:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+def new_classifier(seed: int):
+    from sklearn.ensemble import GradientBoostingClassifier
 
-    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=seed)
-    p = cross_val_predict(clf, scaler.transform(X), y, cv=StratifiedKFold(5, shuffle=True, random_state=seed),
-                          method="predict_proba")[:, 1]
-    usable = [r for r in train if r["features"] is not None]
-    flagged = np.array([r["features"]["rule_absent"] + r["features"]["rule_type"] + r["features"]["rule_weak"] > 0
-                        for r in usable])
-    best, best_pair = -1.0, (0.1, 0.5)
+    # shallow trees, many small steps, row subsampling: ~1,800 rows and 18 features
+    return GradientBoostingClassifier(max_depth=3, n_estimators=150, learning_rate=0.05, subsample=0.8,
+                                      min_samples_leaf=10, random_state=seed)
+
+
+def fit(X, y, seed: int):
+    """Both classes weigh the same (there are twice as many answerable rows)."""
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    return new_classifier(seed).fit(X, y, sample_weight=compute_sample_weight("balanced", y))
+
+
+def cross_validated(X, y, seed: int) -> np.ndarray:
+    """P(answerable) of every row from a model that did not see it (5 folds)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    p = np.zeros(len(y))
+    for fit_rows, held in StratifiedKFold(5, shuffle=True, random_state=seed).split(X, y):
+        p[held] = fit(X[fit_rows], y[fit_rows], seed).predict_proba(X[held])[:, 1]
+    return p
+
+
+def is_public(row: dict) -> bool:
+    return row["source"].split("-")[0] in ("cmrc", "drcd")
+
+
+def choose_threshold(train: list[dict], X, y, seed: int, quiet: bool = False) -> float:
+    """The threshold with the best balanced accuracy whose false-refusal rate stays at or under
+    MAX_FALSE_REFUSALS on the public rows and on the project's own rows alike (pooled, the larger group would
+    hide the other). One threshold: which lexical check fired is a feature the trees weigh already (a second,
+    higher threshold for flagged questions refused more answerable questions out of sample for the same
+    refusals: leave-one-set-out 0.077 / 0.868 against 0.063 / 0.857 with one)."""
+    p = cross_validated(X, y, seed)
+    public = np.array([is_public(r) for r in train if r["features"] is not None])
+    best, best_t = -1.0, 0.1
     for t in np.arange(0.05, 0.55, 0.05):
-        for rt in np.arange(t, 0.95, 0.05):
-            refused = (p < t) | (flagged & (p < rt))
-            false_refusals = refused[y == 1].mean()
-            balanced = (refused[y == 0].mean() + 1 - false_refusals) / 2
-            if false_refusals <= MAX_FALSE_REFUSALS and balanced > best:
-                best, best_pair = balanced, (round(float(t), 2), round(float(rt), 2))
-    print(f"thresholds from cross-validated training rows: {best_pair} (balanced accuracy {best:.3f})", flush=True)
-    return best_pair
+        refused = p < t
+        worst = max(refused[(y == 1) & public].mean(), refused[(y == 1) & ~public].mean())
+        balanced = (refused[y == 0].mean() + 1 - refused[y == 1].mean()) / 2
+        if worst <= MAX_FALSE_REFUSALS and balanced > best:
+            best, best_t = balanced, round(float(t), 2)
+    if not quiet:
+        print(f"threshold from cross-validated training rows: {best_t} (balanced accuracy {best:.3f})", flush=True)
+    return best_t
 
+
+def train_model(train: list[dict], seed: int, quiet: bool = False) -> dict:
+    X, y = matrix(train)
+    clf = fit(X, y, seed)
+    # refuse when P(answerable) < threshold, chosen on 5-fold cross-validated TRAINING rows only
+    threshold = choose_threshold(train, X, y, seed, quiet)
+    model = evidence_model.export_trees(clf, FEATURES)
+    exported = np.array([evidence_model.probability(dict(zip(FEATURES, x)), model) for x in X])
+    assert np.allclose(exported, clf.predict_proba(X)[:, 1], atol=1e-6), "exported trees differ from the fit"
+    return model | {"kind": "gradient_boosting", "threshold": threshold,
+                    "importance": {f: round(float(v), 4) for f, v in zip(FEATURES, clf.feature_importances_)},
+                    "trained_on": {"rows": int(len(y)), "answerable": int(y.sum()), "seed": seed}}
+
+
+def leave_one_set_out(train: list[dict], seed: int) -> dict:
+    """Each resident set in the training mix scored by a model fitted without it (thresholds included)."""
+    out = {}
+    for held in sorted({r["source"] for r in train if r["source"].startswith("questions_resident")}):
+        model = train_model([r for r in train if r["source"] != held], seed, quiet=True)
+        out[held] = rates([r for r in train if r["source"] == held], model)
+    pos = sum(v["n_answerable"] for v in out.values())
+    neg = sum(v["n_unanswerable"] for v in out.values())
+    out["pooled"] = {"n_answerable": pos, "n_unanswerable": neg,
+                     "false_refusal_rate": round(sum(v["false_refusal_rate"] * v["n_answerable"]
+                                                     for v in out.values()) / pos, 3),
+                     "refusal_accuracy": round(sum(v["refusal_accuracy"] * v["n_unanswerable"]
+                                                   for v in out.values()) / neg, 3)}
+    return out
 
 
 def evidence_row(service: AnswerService, question: str, filters: Filters | None) -> dict | None:
@@ -131,9 +189,10 @@ def collect_rows(args) -> tuple[list[dict], list[dict], list[dict]]:
     train = public_rows("train", args.articles, args.per_paragraph, args.seed, settings)
     train += local_rows([ROOT / "eval" / "questions.jsonl", ROOT / "eval" / "questions_holdout.jsonl"], settings,
                         docs_index)
-    # resident sets whose misses have been read (resident1, resident3) train; resident2 and later sets do not
-    train += local_rows([ROOT / "eval" / f"questions_{n}.jsonl" for n in ("resident1", "resident3")], settings,
-                        docs_index, load_resident)
+    # the resident sets whose misses have been read train (the residents' own words are the in-domain data);
+    # resident2 never trains, and a sealed set is scored only after the fit
+    train += local_rows([ROOT / "eval" / f"questions_resident{n}.jsonl" for n in TRAINING_RESIDENT_SETS],
+                        settings, docs_index, load_resident)
     test_public = public_rows("test", args.test_articles, args.per_paragraph, args.seed, settings)
     blind = local_rows([ROOT / "eval" / f"questions_{n}.jsonl" for n in ("blind", "blind2", "blind3", "blind4")],
                        settings, docs_index)
@@ -157,28 +216,13 @@ def main() -> None:
     else:
         train, test_public, blind = collect_rows(args)
 
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    X, y = matrix(train)
-    scaler = StandardScaler().fit(X)
-    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=args.seed)
-    clf.fit(scaler.transform(X), y)
-    # Decision policy: a lexical check's refusal stands unless the model is fairly sure (p ≥ rule_threshold);
-    # a question no check flagged is refused only when the model is sure it is not answerable (p < threshold).
-    # Both numbers come from 5-fold cross-validated probabilities of the TRAINING rows only (no blind or
-    # resident set is looked at): the pair with the best balanced accuracy whose false-refusal rate stays
-    # at or under MAX_FALSE_REFUSALS.
-    threshold, rule_threshold = choose_thresholds(train, X, y, scaler, args.seed)
-    model = {"features": FEATURES, "coef": [round(float(c), 6) for c in clf.coef_[0]],
-             "intercept": round(float(clf.intercept_[0]), 6), "mean": [round(float(m), 6) for m in scaler.mean_],
-             "scale": [round(float(s), 6) for s in scaler.scale_], "threshold": round(threshold, 6), "rule_threshold": round(rule_threshold, 6),
-             "trained_on": {"rows": int(len(y)), "answerable": int(y.sum()), "seed": args.seed,
-                            "articles_per_set": args.articles, "per_paragraph": args.per_paragraph}}
+    model = train_model(train, args.seed)
+    model["trained_on"] |= {"articles_per_set": args.articles, "per_paragraph": args.per_paragraph}
     figures = {"train": rates(train, model),
                "public_test (articles never trained on)": rates(test_public, model),
                **{src: rates([r for r in blind if r["source"] == src], model)
                   for src in sorted({r["source"] for r in blind})},
+               "resident sets, each left out of its own fit": leave_one_set_out(train, args.seed),
                "seconds": round(time.time() - t0)}
     (OUT / "evidence_rows.json").write_text(json.dumps({"train": train, "public_test": test_public, "blind": blind},
                                                        ensure_ascii=False), encoding="utf-8")
@@ -186,9 +230,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "evidence_model.json").write_text(json.dumps({"model": model, "validation": figures}, indent=1,
                                                         ensure_ascii=False), encoding="utf-8")
-    for name, coef in sorted(zip(FEATURES, model["coef"]), key=lambda x: -abs(x[1])):
-        print(f"  {name:16s} {coef:+.3f}")
-    print(f"threshold {threshold:.3f}, after a lexical check {rule_threshold:.3f}")
+    for name, weight in sorted(model["importance"].items(), key=lambda x: -x[1]):
+        print(f"  {name:16s} {weight:.3f}")
+    print(f"threshold {model['threshold']:.3f}")
     for k, v in figures.items():
         print(f"{k}: {v}")
 

@@ -186,7 +186,8 @@ class AnswerService:
                                                  _round(timings), standalone, [], notice,
                                                  match_script(composed.framing[0], question) if other_place else "",
                                                  checked.dropped, evidence.coverage,
-                                                 "other_place" if other_place else "")}
+                                                 "other_place" if other_place else
+                                                 "unsettled" if composed is not None and composed.unsettled else "")}
 
 
 def refusal_message(evidence, question: str, filter_note: str = "") -> str:

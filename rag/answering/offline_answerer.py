@@ -33,6 +33,7 @@ SETTLED = 0.6  # a yes/no question is settled by a sentence holding this share o
 class Composed:
     pieces: list[tuple[str, int | None]] = field(default_factory=list)  # (text, hit index or None for framing)
     other_place: bool = False  # the asked fact is given only for another place
+    unsettled: bool = False  # a yes/no question the documents do not settle (what they do say follows)
 
     @property
     def framing(self) -> list[str]:
@@ -77,6 +78,7 @@ class OfflineAnswerer:
         if reading.form == "yesno" and chosen and chosen[0].lexical < SETTLED and not states_claim(chosen[0].text,
                                                                                                    reading.question):
             out.pieces.append(("资料没有直接回答这个问题，相关的内容是：", None))
+            out.unsettled = True
         budget = self.max_chars
         for n, s in enumerate(chosen):
             # a figure is one clause or a few around it; explanations may take a whole sentence

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from rag.answering.prompts import render
+from rag.text.gazetteer import county_by_short_form
 from rag.text.text_match import jieba_instance, normalise
 
 _PRONOUN = re.compile(r"^(那么|那麼|那个|那個|那|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
@@ -99,7 +100,9 @@ def rewrite_offline(question: str, history: list) -> str:
     old = _place_span(prev_norm) if len(prev_norm) == len(prev) else None
     m = _WHAT_ABOUT.match(q)
     if m:
-        new = m.group(1).strip()
+        new = _THERE.sub("", m.group(1)).strip() or m.group(1).strip()  # 武进那边呢: 武进
+        if old and not _place_span(normalise(new)) and (county := county_by_short_form(normalise(new))):
+            new = county  # after a question about a place, a bare 武进 (天宁, 海淀) names the county, not a word
         if _place_span(normalise(new)) and old:
             # the same question about another place (match on Simplified, replace in the original)
             return prev[:old[0]] + new + prev[old[1]:] + "？"

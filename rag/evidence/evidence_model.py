@@ -1,16 +1,20 @@
 """The learned evidence check: is the question answered by what the reader found?
 
-A logistic regression over features the pipeline already computes (the reader's best sentence: words,
-meaning, asked kind, place; the passage coverage; which lexical check would have refused). Trained by
-eval/train_evidence.py with a fixed seed on public reading-comprehension data with synthetic near-miss
-negatives (the paragraph with its answer sentence removed; the article's other paragraphs) plus the
-project's own eval sets; the fitted coefficients live in rag/resources/evidence_model.json.
+Gradient-boosted trees over features the pipeline already computes (the reader's best sentence: words,
+meaning, asked kind, place; the passage coverage; which lexical check would have refused). Trees, because
+the features act together: a word the documents never use weighs differently when the best sentence still
+names the subject and carries the asked kind than when it does not, which one linear weight per feature
+cannot say. Trained by eval/train_evidence.py with a fixed seed on public reading-comprehension data with
+synthetic near-miss negatives plus the project's own labelled sets; the fitted trees live in
+rag/resources/evidence_model.json as plain lists (no scikit-learn at answer time).
 """
 from __future__ import annotations
 
 import json
 import math
 from functools import lru_cache
+
+import numpy as np
 
 from rag.text.text_match import RESOURCES
 
@@ -22,10 +26,11 @@ RULE_KINDS = ("absent", "type", "weak")  # lexical checks: evidence for the mode
 FEATURES = ["best_score", "best_lexical", "best_semantic", "second_semantic", "best_holds", "kind_asked",
             "hold_lexical", "hold_semantic", "coverage", "rule_absent", "rule_type", "rule_weak",
             "on_place_share", "list_or_how", "best_focus", "hold_focus", "unknown_share",
-            "measured_absent"]
+            "measured_absent", "absent_share"]
 
 
-def features(reading, coverage: float, rule: str, measured_absent: bool = False) -> dict[str, float]:
+def features(reading, coverage: float, rule: str, measured_absent: bool = False,
+             absent_share: float = 0.0) -> dict[str, float]:
     """Numbers describing how well the best sentences about the asked place answer the question."""
     on = reading.on_place()
     best = on[0] if on else None
@@ -55,6 +60,8 @@ def features(reading, coverage: float, rule: str, measured_absent: bool = False)
         "unknown_share": reading.unknown_share,
         # the figure asked for is of something the documents never name (门票多少钱): refusal.measured_absent
         "measured_absent": float(measured_absent),
+        # how much of the subject those never-used words are (门票 in 首钢园门票在哪里买: most of it)
+        "absent_share": absent_share,
     }
 
 
@@ -65,21 +72,41 @@ def load_model() -> dict | None:
     return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
 
 
+def _tree_value(tree: dict, x: list[float]) -> float:
+    node = 0
+    while tree["left"][node] != -1:  # scikit-learn's rule: go left when x[f] <= threshold (compared in float32)
+        node = tree["left"][node] if x[tree["feature"][node]] <= tree["threshold"][node] else tree["right"][node]
+    return tree["value"][node]
+
+
 def probability(feats: dict[str, float], model: dict | None = None) -> float | None:
     """P(answerable) under the fitted model; None when no model file ships."""
     model = model or load_model()
     if model is None:
         return None
-    z = model["intercept"]
-    for name, coef, mean, scale in zip(model["features"], model["coef"], model["mean"], model["scale"]):
-        z += coef * (feats.get(name, 0.0) - mean) / (scale or 1.0)
+    x = [float(np.float32(feats.get(name, 0.0))) for name in model["features"]]
+    z = model["base"] + model["learning_rate"] * sum(_tree_value(t, x) for t in model["trees"])
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def export_trees(clf, features: list[str]) -> dict:
+    """A fitted binary scikit-learn GradientBoostingClassifier as plain lists, through its public attributes
+    (estimators_, tree_, decision_function); `probability` reproduces its predict_proba."""
+    trees = []
+    for est in clf.estimators_[:, 0]:
+        t = est.tree_
+        trees.append({"feature": [int(f) for f in t.feature], "threshold": [float(v) for v in t.threshold],
+                      "left": [int(c) for c in t.children_left], "right": [int(c) for c in t.children_right],
+                      "value": [float(v) for v in t.value[:, 0, 0]]})
+    x0 = np.zeros((1, len(features)), dtype=np.float64)
+    partial = {"features": features, "base": 0.0, "learning_rate": float(clf.learning_rate), "trees": trees}
+    lr_sum = partial["learning_rate"] * sum(_tree_value(t, [0.0] * len(features)) for t in trees)
+    partial["base"] = float(clf.decision_function(x0)[0]) - lr_sum  # the prior's log-odds
+    return partial
+
+
 def refuses(feats: dict[str, float], model: dict | None = None) -> bool:
-    """The fitted decision: refuse below `threshold`, or below the higher `rule_threshold` when a lexical
-    check flagged the question (a word the documents never use, no sentence with the asked kind, weak cover)."""
+    """The fitted decision: refuse below `threshold`. Which lexical check fired (a word the documents never
+    use, no sentence with the asked kind, weak cover) is among the features the trees weigh."""
     model = model or load_model()
-    p = probability(feats, model)
-    flagged = feats.get("rule_absent", 0) + feats.get("rule_type", 0) + feats.get("rule_weak", 0) > 0
-    return p < model["threshold"] or (flagged and p < model.get("rule_threshold", model["threshold"]))
+    return probability(feats, model) < model["threshold"]

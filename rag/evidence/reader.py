@@ -11,7 +11,8 @@ meaning to the question, whose passages join the hits) is scored by
 - place: the places it speaks about (named in it, or inherited from its passage, headings and
   document region) against the places the question names.
 
-The offline answerer composes from the ranked sentences; the evidence check reads its features.
+How much each counts is learned (rag/evidence/sentence_ranker.py). The offline answerer composes from the
+ranked sentences; the evidence check reads its features.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, known
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import frames_question, pos_words
+from rag.evidence.sentence_ranker import score as rank_score
+from rag.evidence.sentence_ranker import signals
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name, short_form
@@ -33,7 +36,6 @@ from rag.text.text_match import STOPWORDS, normalise, synonyms_of
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
 SEM_FLOOR, SEM_SPAN = 0.85, 0.08
-W_LEX, W_SEM, W_KIND, W_PRIOR = 0.45, 0.35, 0.2, 0.1
 EXTRA_SENTENCES = 6  # closest sentences anywhere in the index whose passages join the hits
 
 _YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|可否|有没有|管不管|要不要|能不能|会不会|可不可以")
@@ -79,6 +81,7 @@ class Sentence:
     score: float = 0.0
     place: str = ""  # the most specific place it speaks about, as a resident would name it
     focus: float = 0.0  # share of the question's subject words (not its place, not its question words) it names
+    signals: dict = field(default_factory=dict)  # what the ranker scored (rag/evidence/sentence_ranker.py)
 
 
 @dataclass
@@ -276,7 +279,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
         rows = snap.sentence_rows(hit.chunk.chunk_id)
         spans = [(snap.sentences[j]["start"], snap.sentences[j]["end"], snap.sentences[j]["about"], j)
                  for j in rows] if rows else [(s, e, [], None) for s, e in split_sentences(hit.chunk.text)]
-        prior = W_PRIOR * max(hit.score, 0.0) / top
+        prior = max(hit.score, 0.0) / top
         for s, e, about, j in spans:
             about = [_as_place(p) for p in about]
             text = hit.chunk.text[s:e]
@@ -301,12 +304,12 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
                 on = "全国" in norm or not any(p != "全国" for p in about)
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
             focus = _focus(focus_words, norm, head)
-            # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer)
-            score = W_LEX * lexical + W_SEM * sem_n + (W_KIND * (0.5 + 0.5 * focus) if holds else 0.0) + prior
-            if reading.form == "list":  # a list is answered by a sentence that enumerates (、)
-                score += W_KIND * min(text.count("、") / 3, 1.0)
+            # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
+            # how much each signal counts is learned (sentence_ranker.py)
+            sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds))
+            score = rank_score(sig)
             out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score,
-                                _most_specific(about, hit.doc.meta.region), focus))
+                                _most_specific(about, hit.doc.meta.region), focus, sig))
     # the same sentence through overlapping chunks: keep its best-scored copy
     seen: dict[str, Sentence] = {}
     for sent in sorted(out, key=lambda x: -x.score):

@@ -1,4 +1,5 @@
-"""Knowledge gaps: questions the system refused or residents disliked (👎), grouped by topic.
+"""Knowledge gaps: questions the system refused, yes/no questions the documents did not settle (the answer said
+资料没有直接回答 and showed what they do say), or answers residents disliked (👎), grouped by topic.
 Each gap is a policy to publish or a document to add; its label is its most central question and top terms."""
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from .clustering import central, cluster, top_terms
 
 
 def gap_rows(exchanges: list[dict]) -> list[dict]:
-    return [r for r in exchanges if r["refused"] or (r.get("feedback") or {}).get("rating") == "down"]
+    return [r for r in exchanges if r["refused"] or r.get("refusal_kind") == "unsettled"
+            or (r.get("feedback") or {}).get("rating") == "down"]
 
 
 def knowledge_gaps(exchanges: list[dict], vectors_of, min_similarity: float, examples: int = 5) -> list[dict]:
     """[{"id", "label", "central_question", "terms", "size", "refused", "disliked", "reasons", "examples",
-    "questions": [{"exchange_id", "question", "refused", "refusal_reason", "rating", "reason", "text"}]}],
+    "questions": [{"exchange_id", "question", "refused", "refusal_kind", "refusal_reason", "rating", "reason",
+    "text"}]}],
     largest first. `examples` are distinct wordings, most central first."""
     rows = gap_rows(exchanges)
     if not rows:
@@ -37,6 +40,7 @@ def knowledge_gaps(exchanges: list[dict], vectors_of, min_similarity: float, exa
             "reasons": dict(Counter(f["reason"] for f in fb if f.get("reason"))),
             "examples": distinct[:examples],
             "questions": [{"exchange_id": rows[i]["id"], "question": texts[i], "refused": rows[i]["refused"],
+                           "refusal_kind": rows[i].get("refusal_kind", ""),
                            "refusal_reason": rows[i]["refusal_reason"],
                            "rating": (rows[i].get("feedback") or {}).get("rating", ""),
                            "reason": (rows[i].get("feedback") or {}).get("reason", ""),

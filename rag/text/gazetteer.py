@@ -117,6 +117,17 @@ def forms(name: str) -> set[str]:
     return {name, full, short_form(full)}
 
 
+def county_by_short_form(word: str) -> str:
+    """The county a two-character short form names (武进 → 武进区), "" when none does. Only for a context
+    that already says a place is meant ("那武进呢" after a question about 钟楼区): alone such a short form is
+    as likely a common word (朝阳, 钟楼)."""
+    if len(word) != 2:
+        return ""
+    names = sorted((full for full, ds in divisions().items() if short_form(full) == word and full != word
+                    and all(d.level == 3 for d in ds)), key=lambda n: (not n.endswith("区"), n))
+    return names[0] if names else ""
+
+
 def county_short_forms(text_norm: str) -> frozenset[str]:
     """Two-character short forms (钟楼, 海曙) of counties the text names in full: there they are places."""
     return frozenset(short_form(n) for n in places_in(text_norm) if short_form(n) != n and len(short_form(n)) == 2

@@ -40,3 +40,12 @@ def test_a_pronoun_stands_for_a_noun_not_a_word_cut_from_a_verb():
     assert rewrite_offline("那是从哪年开始改的", ["永红街道旧改收集了多少征询意见"]) == "永红街道是从哪年开始改的"
     # 那个 is one pronoun, not 那 + 个
     assert "个" not in rewrite_offline("那个什么时候启用", ["青年人才创新创业基地在哪"])[:3]
+
+
+def test_a_bare_county_short_form_after_a_place_question_names_the_county():
+    # 武进 alone is no place name the gazetteer trusts (two-character county short forms are common words),
+    # but "武进那边呢" after a question about 钟楼区 asks the same about 武进区
+    prev = ["钟楼区老旧小区改造受惠群众有多少？"]
+    assert rewrite_offline("武进那边呢", prev) == "武进区老旧小区改造受惠群众有多少？"
+    assert rewrite_offline("那天宁呢？", prev) == "天宁区老旧小区改造受惠群众有多少？"
+    assert rewrite_offline("那补贴呢", prev) == "钟楼区老旧小区改造受惠群众有多少，补贴呢？"

@@ -34,6 +34,14 @@ def test_cross_place_follow_up_gives_the_asked_place_figure(service):
     assert len(_body(follow.answer)) <= 200 and _resolves(follow)
 
 
+def test_follow_up_naming_a_county_by_its_short_form_is_not_given_the_previous_place_figure(service):
+    # "武进那边呢" after 钟楼区's figure: the documents say nothing about 武进区, so no 钟楼区 figure as its answer
+    follow = service.ask("武进那边呢", history=["钟楼区老旧小区改造受惠群众有多少？"])
+    assert "武进" in follow.standalone_question and "钟楼" not in follow.standalone_question
+    assert follow.refused or "资料中没有" in _body(follow.answer)
+    assert "超20万" not in follow.answer or "资料中没有" in _body(follow.answer)
+
+
 def test_uploaded_notice_about_another_district_is_not_given_as_shijingshan(tmp_path, seed_index, docs_copy):
     """A staff upload through the knowledge-base code: its region comes from its text, and its figure is never
     presented as 石景山's."""

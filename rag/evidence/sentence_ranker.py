@@ -1,0 +1,69 @@
+"""Which sentence answers the question: a learned fusion of the reader's per-sentence signals.
+
+The reader measures each sentence by words (lexical), meaning (semantic cosine, banded), the asked kind of
+answer (holds) and how much of the question's subject it names (focus), plus its passage's retrieval score,
+its shape (an enumeration for a list question, its length, a bare heading). How much each should count is
+learned, not set by hand: a logistic regression over those signals, fitted by eval/train_sentence_ranker.py
+(fixed seed) on the residents' questions whose misses were read, a sentence labelled by whether it holds the
+question's answer. Its score is P(the sentence holds the answer), 0..1. Without a fitted file the hand-set
+weights of the first reader are used.
+"""
+from __future__ import annotations
+
+import json
+import math
+from contextlib import contextmanager
+from functools import lru_cache
+
+from rag.text.text_match import RESOURCES
+
+MODEL_PATH = RESOURCES / "sentence_ranker.json"
+FEATURES = ["lexical", "semantic", "holds", "holds_focus", "focus", "prior", "list_enumeration", "enumeration",
+            "length", "heading", "focus_no_kind", "semantic_focus"]
+# the first reader's hand-set weights (score = 0.45 words + 0.35 meaning + 0.2 kind beside the subject + 0.1 prior)
+W_LEX, W_SEM, W_KIND, W_PRIOR = 0.45, 0.35, 0.2, 0.1
+
+
+def signals(lexical: float, semantic: float, holds: bool, focus: float, prior: float, text: str, form: str,
+            kinds_asked: bool) -> dict[str, float]:
+    """The sentence's signals. `semantic` is the banded cosine (0..1), `prior` its passage's retrieval score
+    over the best passage's."""
+    kind = float(holds and kinds_asked)
+    enumeration = min(text.count("、") / 3, 1.0)
+    tail = text.strip()[-1:]
+    return {"lexical": lexical, "semantic": semantic, "holds": kind, "holds_focus": kind * focus, "focus": focus,
+            "prior": prior, "list_enumeration": enumeration * (form == "list"), "enumeration": enumeration,
+            "length": min(len(text) / 100, 2.0),
+            # a title or heading quoted as a sentence (以老旧小区改造 绘就乐业永红新图景) answers nothing
+            "heading": float(bool(tail) and tail not in "。！？；，,.!?;：:”」』）)"),
+            "focus_no_kind": focus * (not kinds_asked), "semantic_focus": semantic * focus}
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict | None:
+    if not MODEL_PATH.exists():
+        return None
+    return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+
+
+_HAND = [False]
+
+
+@contextmanager
+def hand_weights():
+    """Score with the first reader's hand-set weights (training reads sentences the same way whether or not
+    a fitted file ships, and compares against them)."""
+    _HAND[0] = True
+    try:
+        yield
+    finally:
+        _HAND[0] = False
+
+
+def score(sig: dict[str, float], model: dict | None = None) -> float:
+    model = model or (None if _HAND[0] else load_model())
+    if model is None:
+        return W_LEX * sig["lexical"] + W_SEM * sig["semantic"] + W_KIND * (0.5 * sig["holds"] + 0.5 * sig["holds_focus"]) \
+            + W_PRIOR * sig["prior"] + W_KIND * sig["list_enumeration"]
+    z = model["intercept"] + sum(c * sig.get(f, 0.0) for f, c in zip(model["features"], model["coef"]))
+    return 1.0 / (1.0 + math.exp(-z))
