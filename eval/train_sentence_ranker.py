@@ -15,6 +15,7 @@ After a refit the evidence model's inputs change: run eval/train_evidence.py nex
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext
 import json
 import os
 import sys
@@ -69,15 +70,12 @@ def fit(questions: list[dict], seed: int) -> dict:
 
 
 def top_k(questions: list[dict], model: dict | None, k: int) -> float:
-    def rank(sig):
-        return sentence_ranker.score(sig, model) if model is not None else _hand(sig)
-    hits = [any(s["label"] for s in sorted(q["sentences"], key=lambda s: -rank(s["signals"]))[:k]) for q in questions]
+    """Share of questions whose top k sentences hold an answer; `model` None: the hand-set weights."""
+    with sentence_ranker.hand_weights() if model is None else nullcontext():
+        hits = [any(s["label"] for s in sorted(q["sentences"],
+                                               key=lambda s: -sentence_ranker.score(s["signals"], model))[:k])
+                for q in questions]
     return round(float(np.mean(hits)), 3) if hits else 0.0
-
-
-def _hand(sig: dict) -> float:
-    with sentence_ranker.hand_weights():
-        return sentence_ranker.score(sig)
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ import numpy as np
 from rag.text.text_match import RESOURCES
 
 MODEL_PATH = RESOURCES / "evidence_model.json"
-RULE_KINDS = ("absent", "type", "weak")  # lexical checks: evidence for the model, no longer verdicts
 
 # No "a place was asked" feature: in the training data questions naming a place were mostly answerable, a
 # property of who wrote the questions, not evidence (it let "明天北京下不下雨" through).
@@ -98,11 +97,10 @@ def export_trees(clf, features: list[str]) -> dict:
         trees.append({"feature": [int(f) for f in t.feature], "threshold": [float(v) for v in t.threshold],
                       "left": [int(c) for c in t.children_left], "right": [int(c) for c in t.children_right],
                       "value": [float(v) for v in t.value[:, 0, 0]]})
-    x0 = np.zeros((1, len(features)), dtype=np.float64)
-    partial = {"features": features, "base": 0.0, "learning_rate": float(clf.learning_rate), "trees": trees}
-    lr_sum = partial["learning_rate"] * sum(_tree_value(t, [0.0] * len(features)) for t in trees)
-    partial["base"] = float(clf.decision_function(x0)[0]) - lr_sum  # the prior's log-odds
-    return partial
+    rate, zero = float(clf.learning_rate), [0.0] * len(features)
+    # the prior's log-odds: the fitted decision at one row less what the trees add there
+    base = float(clf.decision_function(np.array([zero]))[0]) - rate * sum(_tree_value(t, zero) for t in trees)
+    return {"features": features, "base": base, "learning_rate": rate, "trees": trees}
 
 
 def refuses(feats: dict[str, float], model: dict | None = None) -> bool:
