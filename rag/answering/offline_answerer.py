@@ -174,7 +174,9 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     if len(sentence) <= limit:
         return sentence
     clauses = _CLAUSE.findall(sentence)
-    q = match_form(reading.question)
+    # a follow-up's own words say which clause answers (这是从哪年开始算的: 自2021年以来, not the previous
+    # turn's 改了多少栋); the rewrite's carried words would pull towards the clause already given
+    q = match_form(reading.asked or reading.question)
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
 
     def weight(c: str) -> float:

@@ -14,6 +14,7 @@ from rag.text.text_match import jieba_instance, normalise
 
 _PRONOUN = re.compile(r"^(那么|那麼|那个|那個|那|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
 _WHAT_ABOUT = re.compile(r"^(?:那么|那麼|那|还有|還有|再问|再問)?\s*(.{1,20}?)\s*(?:呢|怎么样|怎麼樣|如何)\s*[？?]?$")
+_DEMONSTRATIVE = re.compile(r"^(那个|那個|这个|這個|那|这|這|该|該)")
 _THERE = re.compile(r"那里|那儿|那边|这里|这儿|这边|當地|当地")
 MAX_TURN_CHARS = 120  # a longer message (a pasted text, junk) is not a question to carry into later turns
 _INSIDE = {"a", "b", "m", "q", "f"}  # adjectives/numerals inside a noun run: 首钢/滑雪/大/跳台
@@ -74,13 +75,45 @@ def _subject(question: str) -> str:
     jieba_instance()
     run, best = [], ""
     for word, flag in pseg.cut(question):
-        if flag in _NOUNISH or flag[:2] in _NOUNISH or (run and flag in _INSIDE):
+        if _nounish(word, flag) or (run and flag in _INSIDE):
             run.append((word, flag))
         else:
             if run:
                 best = best or _noun_run(run)
             run = []
     return best or _noun_run(run)
+
+
+def _nounish(word: str, flag: str) -> bool:
+    # a dictionary term without a part of speech (首钢园 is tagged x) is a name
+    return flag in _NOUNISH or flag[:2] in _NOUNISH or (flag == "x" and len(word) >= 2 and word.isalnum())
+
+
+def _noun_runs(text: str) -> list[str]:
+    import jieba.posseg as pseg
+
+    jieba_instance()
+    runs, run = [], []
+    for word, flag in [*pseg.cut(text), ("。", "x")]:
+        if _nounish(word, flag):
+            run.append((word, flag))
+        elif run:
+            runs.append(_noun_run(run))
+            run = []
+    return [r for r in runs if r]
+
+
+def _named_by_head(rest: str, prev: str) -> tuple[str, int]:
+    """那园里进了多少家企业 after 首钢园…: a demonstrative before the head noun of a name the previous question
+    used (园 of 首钢园, 小区 of 金谷花园小区) means that name. (name, length of the head in `rest`), or ("", 0)."""
+    runs = _noun_runs(prev)
+    for n in (2, 1):
+        head = rest[:n]
+        if len(head) == n and "\u4e00" <= head[0] <= "\u9fff":
+            named = [r for r in runs if r.endswith(head) and len(r) > n]
+            if named:
+                return max(named, key=len), n
+    return "", 0
 
 
 def _noun_run(words: list[tuple[str, str]]) -> str:
@@ -113,10 +146,11 @@ def rewrite_offline(question: str, history: list) -> str:
     place = prev[old[0]:old[1]] if old else _answer_place(prev_a)
     if _THERE.search(q) and place:
         return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer
-    if _PRONOUN.match(q) and (subject := _subject(prev)):
-        if place and place not in subject and not _place_span(normalise(q)):
-            subject = place + subject if not subject.startswith(place) else subject
-        return _PRONOUN.sub(subject, q, count=1)
+    named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)
+    if named or (_PRONOUN.match(q) and (named := _subject(prev))):
+        if place and place not in named and not _place_span(normalise(q)):
+            named = place + named
+        return named + q[dem.end() + head:] if head else _PRONOUN.sub(named, q, count=1)
     if old and _place_span(normalise(q)):
         prev = prev[:old[0]] + prev[old[1]:]  # the follow-up names its own place: the previous one is not asked
     return f"{prev}，{q}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
@@ -97,6 +98,7 @@ class Reading:
     span: bool = False  # asks a running total (以来, 累计, 截至): a "since" sentence covers its later years
     unknown_share: float = 0.0  # share of the subject's weight in words the knowledge base never uses
     subject: dict[str, float] = field(default_factory=dict)  # the question's subject words and idf (subject_weights)
+    asked: str = ""  # a follow-up's own words when they have a subject of their own (这是从哪年开始算的)
 
     @property
     def scoped(self) -> bool:
@@ -166,6 +168,26 @@ def _place_matches(asked: str, about: list[str], region: str, text_norm: str) ->
 def asked_in_local(local: str, region: str, asked: str) -> bool:
     """A street (永红街道) of a document about 钟楼区 lies in 钟楼区."""
     return bool(region) and region != "全国" and contains(asked, _region_place(region))
+
+
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?\n]")
+LEAD_CLAUSE_MAX = 30  # characters: an opening clause longer than this is a sentence, not a name
+
+
+def document_topic(chunk, snap: Snapshot) -> str:
+    """What the whole document is about, for every sentence in it: its title — or, for a document without a
+    title line (ingest fell back to the file name), the opening clause of its text ("罗保铭，天津人。…").
+    Encyclopaedic and news prose names its topic once and then leaves it implied (zero anaphora:
+    "1984年6月至1985年1月任…"), so a later sentence still speaks about it."""
+    if chunk.title != Path(chunk.source).stem:
+        return chunk.title
+    leads = snap._maps.setdefault("lead_clause", {})
+    if chunk.doc_id not in leads:
+        row = snap.chunk_row(f"{chunk.doc_id}#0")
+        text = snap.chunks[row].text.strip() if row is not None else ""
+        clause = _CLAUSE_END.split(text, 1)[0].strip() if text else ""
+        leads[chunk.doc_id] = clause if len(clause) <= LEAD_CLAUSE_MAX else ""
+    return leads[chunk.doc_id]
 
 
 @lru_cache(maxsize=65536)
@@ -262,6 +284,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     total = sum(weights.values()) or 1.0
     reading.subject = subject_weights(question, snap, reading.places, kinds)
     if own:  # the follow-up's own subject leads; the previous turn's words only keep it on topic
+        reading.asked = asked
         reading.subject = {**{t: CONTEXT_WEIGHT * w for t, w in reading.subject.items()}, **own}
     kb_words = {t: w for t, w in reading.subject.items() if known(t, snap)}
     total_subject = sum(reading.subject.values())
@@ -275,7 +298,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     out: list[Sentence] = []
     for i, hit in enumerate(reading.hits):
         where = _norm(hit.chunk.search_text()) if reading.places else ""
-        head = _norm(" ".join([hit.chunk.title, *hit.chunk.heading_path]))
+        head = _norm(" ".join([document_topic(hit.chunk, snap), *hit.chunk.heading_path]))
         rows = snap.sentence_rows(hit.chunk.chunk_id)
         spans = [(snap.sentences[j]["start"], snap.sentences[j]["end"], snap.sentences[j]["about"], j)
                  for j in rows] if rows else [(s, e, [], None) for s, e in split_sentences(hit.chunk.text)]
@@ -306,10 +329,10 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             focus = _focus(focus_words, norm, head)
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
             # how much each signal counts is learned (sentence_ranker.py)
+            spec = _most_specific(about, hit.doc.meta.region)
             sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds))
             score = rank_score(sig)
-            out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score,
-                                _most_specific(about, hit.doc.meta.region), focus, sig))
+            out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score, spec, focus, sig))
     # the same sentence through overlapping chunks: keep its best-scored copy
     seen: dict[str, Sentence] = {}
     for sent in sorted(out, key=lambda x: -x.score):
@@ -345,7 +368,21 @@ def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> flo
         return 1.0
     where = sentence_norm + " " + head_norm
     return sum(w for t, w in weights.items() if t in where or any(x in where for x in synonyms_of(t))
-               or ((stem := colloquial_stem(t)) and stem in where)) / total
+               or ((stem := colloquial_stem(t)) and stem in where) or _contracted(t).search(where)) / total
+
+
+NEVER = re.compile(r"(?!)")
+
+
+@lru_cache(maxsize=8192)
+def _contracted(word: str) -> re.Pattern:
+    """A compound said short that the documents write in full: 总面积 in 总建筑面积, 助餐点 in 助餐服务点 — the
+    word's characters in order with one or two others inserted at one place (within a clause). Words of two
+    characters are left out: 改造 would then match 改建造."""
+    if len(word) < 3 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+        return NEVER
+    return re.compile("|".join(re.escape(word[:i]) + r"[^，。；、,;\s]{1,2}" + re.escape(word[i:])
+                               for i in range(1, len(word))))
 
 
 def _add_closest(reading: Reading, snap: Snapshot, query_vector, filters, extra) -> None:

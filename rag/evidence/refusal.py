@@ -148,17 +148,12 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         if lexical is not None:
             ev.refuse, ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = True, *lexical
         return ev
-    # The learned check decides; the lexical checks are among its features (they are not certain) — except
-    # when words the documents never use are most of what the question is about (首钢园门票在哪里买: 门票;
-    # 装电梯能不能提取公积金: 公积金), not a colloquial aside: no sentence can name the asked thing. Measured with
-    # each resident set scored by a model fitted without it, this rule refused no answerable question and 5
-    # unanswerable ones the trees let through. The same rule on the share of *all* words the documents never use
-    # (石景山那条爬山散步的道修了多长: 爬山, 散步, 道) refused 36 answerable questions for 8 caught, so that share
-    # is only a feature (unknown_share).
+    # The learned check decides; the lexical checks are among its features (they are not certain). Words the
+    # documents never use — all of them (unknown_share) or those that are most of the subject (absent_share:
+    # 首钢园门票在哪里买) — are features too: as hard rules they refused colloquial questions the documents answer
+    # (楼边犄角旮旯的空地 → 口袋公园, 太阳能板 → 光伏板) and, with the trees of eval/train_evidence.py, caught no
+    # unanswerable question of any resident or earlier set (README: measured).
     ev.probability = probability(ev.features)
-    if lexical is not None and lexical[0] == "absent" and ev.features["absent_share"] >= ABSENT_SUBJECT:
-        ev.refuse, ev.kind, ev.reason, ev.asked_kind, ev.absent_terms = True, *lexical
-        return ev
     if refuses(ev.features):
         ev.refuse = True
         if lexical is not None:
@@ -168,7 +163,6 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
     return ev
 
 
-ABSENT_SUBJECT = 0.5  # share of the question's subject weight held by the words the `absent` check found
 MEASURED_GAP = 3  # characters between a figure question's phrase (多少钱) and the word it measures (房租大概得多少钱)
 
 

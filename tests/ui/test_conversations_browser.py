@@ -20,8 +20,8 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason="Debian chromium not installed (run `make test` as root to install it)")
 ANSWERED = "石景山老楼加梯竣工总量是多少部？"
-REFUSED = "装电梯能不能提取公积金？"  # the shipped documents do not say: refused
-NOTE = "想知道公积金能不能用"
+REFUSED = "首钢园门票在哪里买？"  # the shipped documents never mention 门票: refused
+NOTE = "想知道门票在哪买"
 
 
 def _wait(pg, script: str, arg, timeout: int) -> None:

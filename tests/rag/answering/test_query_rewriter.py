@@ -49,3 +49,11 @@ def test_a_bare_county_short_form_after_a_place_question_names_the_county():
     assert rewrite_offline("武进那边呢", prev) == "武进区老旧小区改造受惠群众有多少？"
     assert rewrite_offline("那天宁呢？", prev) == "天宁区老旧小区改造受惠群众有多少？"
     assert rewrite_offline("那补贴呢", prev) == "钟楼区老旧小区改造受惠群众有多少，补贴呢？"
+
+
+def test_a_demonstrative_before_a_head_noun_names_the_previous_name_with_that_head():
+    # 那园 is "that park": the 首钢园 of the previous question, not its first noun (游客)
+    assert rewrite_offline("那园里进了多少家企业", ["首钢园现在一年多少游客？"]) == "首钢园里进了多少家企业"
+    assert rewrite_offline("那小区在哪", ["金谷花园小区改了啥？"]) == "金谷花园小区在哪"
+    # the previous place stays when the name does not hold it
+    assert rewrite_offline("那个机构叫什么", ["石景山有多少家养老服务机构？"]) == "石景山养老服务机构叫什么"

@@ -204,3 +204,18 @@ def test_a_name_written_with_an_enumeration_comma_is_still_found(service):
     """The documents write 古城南路东、西小区; a resident types 古城南路东西小区."""
     a = service.ask("古城南路东西小区的改造项目评上了什么")
     assert "南路东西小区" not in a.answer and not (a.refused and "没有找到关于" in a.answer)
+
+
+def test_a_follow_up_asking_a_part_of_the_previous_sentence_gets_that_part(service):
+    """总面积 is written 总建筑面积 (a compound said short is still the subject); 这是从哪年开始算的 gets the
+    clause with the year (自2021年以来), not the previous turn's count cut without it."""
+    prev = ["永红街道旧改改了多少栋房子？"]
+    area = service.ask("总面积多大", history=prev)
+    assert not area.refused and "151.93万平方米" in area.answer
+    since = service.ask("这是从哪年开始算的", history=prev)
+    assert not since.refused and "2021年" in since.answer
+
+
+def test_a_short_name_for_a_longer_written_one_is_answered(service):
+    a = service.ask("助餐点呢", history=["石景山有多少家养老服务机构？"])
+    assert not a.refused and "82家" in a.answer
