@@ -116,6 +116,19 @@ def _named_by_head(rest: str, prev: str) -> tuple[str, int]:
     return "", 0
 
 
+def _starts_with_name(text: str) -> bool:
+    """Does the text open with a name (798艺术区去年…)? A pronoun 那 is followed by a verb (那有, 那是), never a name."""
+    import jieba.posseg as pseg
+
+    jieba_instance()
+    run = []
+    for word, flag in pseg.cut(text):
+        if not (_nounish(word, flag) or flag in _INSIDE):
+            break
+        run.append((word, flag))
+    return len(_noun_run(run)) >= 2
+
+
 def _noun_run(words: list[tuple[str, str]]) -> str:
     """A run of (word, POS) as text, ending on a noun: 永红街道|旧 (of 旧改) is 永红街道."""
     while words and words[-1][1] in _INSIDE:
@@ -147,6 +160,8 @@ def rewrite_offline(question: str, history: list) -> str:
     if _THERE.search(q) and place:
         return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer
     named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)
+    if not named and bare and _starts_with_name(bare):
+        q = bare  # 那798艺术区去年游客多少: 那 before a name it does not stand for is "then", not a pronoun
     if named or (_PRONOUN.match(q) and (named := _subject(prev))):
         if place and place not in named and not _place_span(normalise(q)):
             named = place + named

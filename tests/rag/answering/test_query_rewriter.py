@@ -57,3 +57,10 @@ def test_a_demonstrative_before_a_head_noun_names_the_previous_name_with_that_he
     assert rewrite_offline("那小区在哪", ["金谷花园小区改了啥？"]) == "金谷花园小区在哪"
     # the previous place stays when the name does not hold it
     assert rewrite_offline("那个机构叫什么", ["石景山有多少家养老服务机构？"]) == "石景山养老服务机构叫什么"
+
+
+def test_then_before_a_name_it_does_not_stand_for_is_not_a_pronoun():
+    # 那798艺术区…: a pronoun 那 is followed by a verb (那有, 那是); before a name it is "then"
+    out = rewrite_offline("那798艺术区去年游客多少", ["首钢园2024年来了多少游客？"])
+    assert "首钢园798" not in out and out.endswith("798艺术区去年游客多少")
+    assert rewrite_offline("那是从哪年开始改的", ["永红街道旧改收集了多少征询意见"]) == "永红街道是从哪年开始改的"
