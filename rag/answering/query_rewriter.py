@@ -70,18 +70,7 @@ def _answer_place(answer: str) -> str:
 
 def _subject(question: str) -> str:
     """The first run of noun-like words of a question: its topic."""
-    import jieba.posseg as pseg
-
-    jieba_instance()
-    run, best = [], ""
-    for word, flag in pseg.cut(question):
-        if _nounish(word, flag) or (run and flag in _INSIDE):
-            run.append((word, flag))
-        else:
-            if run:
-                best = best or _noun_run(run)
-            run = []
-    return best or _noun_run(run)
+    return next(iter(_noun_runs(question)), "")
 
 
 def _nounish(word: str, flag: str) -> bool:
@@ -90,12 +79,13 @@ def _nounish(word: str, flag: str) -> bool:
 
 
 def _noun_runs(text: str) -> list[str]:
+    """The runs of noun-like words, in order; an adjective or numeral inside a run belongs to it (首钢/滑雪/大/跳台)."""
     import jieba.posseg as pseg
 
     jieba_instance()
     runs, run = [], []
     for word, flag in [*pseg.cut(text), ("。", "x")]:
-        if _nounish(word, flag):
+        if _nounish(word, flag) or (run and flag in _INSIDE):
             run.append((word, flag))
         elif run:
             runs.append(_noun_run(run))
