@@ -219,3 +219,10 @@ def test_a_follow_up_asking_a_part_of_the_previous_sentence_gets_that_part(servi
 def test_a_short_name_for_a_longer_written_one_is_answered(service):
     a = service.ask("助餐点呢", history=["石景山有多少家养老服务机构？"])
     assert not a.refused and "82家" in a.answer
+
+
+def test_words_the_documents_never_use_are_no_reason_to_refuse(service):
+    """犄角旮旯, 空地 are never used (most of the subject), but 边角地 … 口袋公园 answers: the trees decide, no rule
+    on the share of such words refuses it."""
+    a = service.ask("钟楼区有没有把犄角旮旯的空地改成小公园")
+    assert not a.refused and "口袋公园" in a.answer and _resolves(a)

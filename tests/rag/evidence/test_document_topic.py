@@ -29,6 +29,6 @@ def test_an_untitled_documents_opening_clause_is_every_sentences_topic(tmp_path)
     assert school.focus == 1.0  # 罗保铭 is named once, at the start; the sentence still speaks about him
 
 
-def test_a_titled_document_keeps_its_title_as_topic(seed_settings, searcher):
+def test_a_titled_document_keeps_its_title_as_topic(searcher):
     hit = searcher.search("石景山加装电梯").hits[0]
     assert document_topic(hit.chunk, searcher.snapshot()) == hit.chunk.title
