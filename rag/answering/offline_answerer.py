@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rag.answering.citation_check import match_form
+from rag.evidence.asked_type import counted_noun, counts
 from rag.evidence.reader import Reading, Sentence, read
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
@@ -53,19 +54,29 @@ class OfflineAnswerer:
         figure = reading.form == "figure"
         # a figure answers only next to what it counts: 2035年 in a planning sentence is no count of 示范点
         fits = (lambda s: s.holds and s.focus >= FOCUS_MIN) if figure else (lambda s: True)
-        on = [s for s in reading.on_place() if fits(s)]
+        on = [s for s in reading.answering() if fits(s)]
+        noun = counted_noun(normalise(reading.asked or reading.question)) \
+            if figure and any(k.name == "数量" for k in reading.kinds) else ""
+        if noun:
+            # 钟楼区有几个小区评上了…: a sentence counting 小区 answers, one with another count (1900栋) does not;
+            # when only another place's sentence counts them, the documents give the count for that place
+            counting = [s for s in on if counts(noun, normalise(s.text))]
+            best = on[0].score if on else 0.0
+            if counting or any(counts(noun, normalise(s.text)) for s in reading.elsewhere() if fits(s) and s.score >= best):
+                on = counting
         if figure and on and reading.scoped:
             # the asked figure stated for another place, beside what is counted, while every sentence about the
             # asked place barely names it: the documents give this figure only for the other place
-            off_focus = max((s.focus for s in reading.off_place() if s.holds and s.score >= 0.3), default=0.0)
+            off_focus = max((s.focus for s in reading.elsewhere() if s.holds and s.score >= 0.3), default=0.0)
             if off_focus >= OTHER_PLACE_FOCUS and max(s.focus for s in on) < off_focus / 2:
                 on = []
         if figure and not on and not reading.scoped:
             return out  # no sentence carries the asked kind of answer
         if reading.scoped and not on:
-            off = [s for s in reading.off_place() if fits(s) and s.score >= 0.3]
+            off = [s for s in reading.elsewhere() if fits(s) and s.score >= 0.3]
             if not off:
                 return out
+            off.sort(key=lambda s: not s.on_place)  # a part of the asked place (永红片区 of 钟楼区) before elsewhere
             asked = reading.scope_label()
             what = "这个数字" if figure else "这方面的内容"
             out.pieces.append((f"资料中没有{asked}的{what}；", None))

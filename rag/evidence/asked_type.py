@@ -131,6 +131,11 @@ _MEASURE_CLASSES = [{"台", "部"}, {"人", "名", "位", "户", "人次"}, {"�
 _SAME_MEASURE = {m: set().union(*(c for c in _MEASURE_CLASSES if m in c)) for c in _MEASURE_CLASSES for m in c}
 
 
+_PEOPLE = {"人", "名", "位", "人次"}  # not 户: households are not people (惠及多少户 ≠ 受惠群众超20万)
+_PEOPLE_NOUNS = ("群众", "居民", "人口", "人员", "百姓", "市民", "游客", "住户", "人才", "职工")
+_A_FEW = "好头前这那近过"  # before 几: 这几年, 头几天, 近几个月
+
+
 def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
     """多少名工作人员 wants "<number>名", 停电几天 wants "<number>天": a bare number is not enough."""
     from rag.text.text_match import jieba_instance
@@ -138,6 +143,8 @@ def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
     words = [w for w in jieba_instance().cut(question_norm, HMM=False) if w.strip()]
     measure = ""
     for i, w in enumerate(words):
+        if w.startswith("几") and i and words[i - 1][-1:] in _A_FEW:
+            continue  # 这几年, 头几天 say "a few", they ask nothing
         if w in ("多少", "几") and i + 1 < len(words) and words[i + 1] in _MEASURE_WORDS:
             measure = words[i + 1]  # 多少人才 cuts as 多少|人才: no measure word, a bare count
         elif w.startswith("几") and w[1:] in _MEASURE_WORDS:
@@ -146,9 +153,51 @@ def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
             break
     if not measure or measure == "个":  # 个 is the catch-all classifier: 多少个 is answered by 82家
         return count
-    alternatives = "|".join(sorted(_SAME_MEASURE.get(measure, {measure}), key=len, reverse=True))
-    pattern = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*({alternatives})")
+    same = _SAME_MEASURE.get(measure, {measure})
+    alternatives = "|".join(sorted(same, key=len, reverse=True))
+    pattern = rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*({alternatives})"
+    if measure in _PEOPLE:  # 受惠群众超20万, 常住人口约60万: people are counted without a measure word too
+        pattern += rf"|({'|'.join(_PEOPLE_NOUNS)})[^，。；,;]{{0,3}}?[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)"
+    pattern = re.compile(pattern)
     return AskedType(count.name, count.asks, pattern, count.scope, count.group)
+
+
+def counted_noun(question_norm: str) -> str:
+    """What a how-many question counts: the nouns right after 几个 / 多少 (几个小区 → 小区, 几个试点社区 → 试点社区);
+    "" when the count names none (惠及多少户: the measure is the thing)."""
+    from rag.evidence.question_parse import pos_words
+
+    words = pos_words(question_norm)
+    for i, (w, _f) in enumerate(words):
+        if not (w in ("多少", "几") or (w.startswith("几") and w[1:] in _MEASURE_WORDS)):
+            continue
+        if w.startswith("几") and i and words[i - 1][0][-1:] in _A_FEW:
+            continue
+        j = i + 1
+        if w in ("多少", "几") and j < len(words) and words[j][0] in _MEASURE_WORDS:
+            j += 1
+        nouns = []
+        while j < len(words) and words[j][1].startswith(("n", "vn")) and words[j][1] != "nr":
+            nouns.append(words[j][0])
+            j += 1
+        if nouns and len("".join(nouns)) >= 2:
+            return "".join(nouns)
+    return ""
+
+
+_COUNT = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*[{_MEASURES}]")
+
+
+def counts(noun: str, text_norm: str, window: int = 12) -> bool:
+    """Does the text give a count of `noun` — a number with its measure word and the noun's head within a few
+    characters after it (8个小区, 14个“人人社区”共同体示范点) or before it (电梯33台)?"""
+    head = noun[-2:]
+    for m in _COUNT.finditer(text_norm):
+        after = re.split(r"[，。；,;]", text_norm[m.end():m.end() + window], 1)[0]
+        before = re.split(r"[，。；,;]", text_norm[max(0, m.start() - window):m.start()])[-1]
+        if head in after or head in before:
+            return True
+    return False
 
 
 def _role_specific(person: AskedType, question_norm: str) -> AskedType:

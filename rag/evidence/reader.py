@@ -30,7 +30,8 @@ from rag.evidence.sentence_ranker import score as rank_score
 from rag.evidence.sentence_ranker import signals
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
-from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name, short_form
+from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, part_of, whole_places
+from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name, region_place, short_form
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of
@@ -83,6 +84,7 @@ class Sentence:
     place: str = ""  # the most specific place it speaks about, as a resident would name it
     focus: float = 0.0  # share of the question's subject words (not its place, not its question words) it names
     signals: dict = field(default_factory=dict)  # what the ranker scored (rag/evidence/sentence_ranker.py)
+    whole: bool = True  # its figure is the asked place's own, not a part's (石景山's 173部 asked about 北京)
 
 
 @dataclass
@@ -107,7 +109,7 @@ class Reading:
 
     def scope_label(self) -> str:
         """How the answer names what was asked for: 石景山2023年, 全国."""
-        where = "、".join(short_form(p) if p in divisions() else p for p in self.places) or \
+        where = "、".join(_spoken(p) for p in self.places) or \
             ("全国" if self.national else "")
         return where + "".join(f"{y}年" for y in self.years)
 
@@ -117,13 +119,28 @@ class Reading:
     def off_place(self) -> list[Sentence]:
         return [s for s in self.sentences if not s.on_place]
 
+    def answering(self) -> list[Sentence]:
+        """Sentences whose answer is the asked place's own: about it, and not about a part of it when a sum is
+        asked (the composer answers from these; the evidence check reads on_place)."""
+        return [s for s in self.sentences if s.on_place and s.whole]
+
+    def elsewhere(self) -> list[Sentence]:
+        """Sentences about another place, or about a part of the asked one when a sum is asked."""
+        return [s for s in self.sentences if not (s.on_place and s.whole)]
+
     def answered_on_place(self, depth: int = 8) -> bool:
         """Some well-ranked sentence about the asked place carries the asked kind of answer."""
-        return any(s.on_place and (s.holds or not self.kinds) for s in self.sentences[:depth])
+        return any(s.on_place and s.whole and (s.holds or not self.kinds) for s in self.sentences[:depth])
 
     def best(self, on_place: bool = True) -> Sentence | None:
         pool = self.on_place() if on_place else self.off_place()
         return pool[0] if pool else None
+
+
+def _spoken(place: str) -> str:
+    """How an answer names a division: 石景山, 北京 — but 钟楼区 in full (钟楼 alone is a bell tower)."""
+    short = short_form(place) if place in divisions() else place
+    return short if len(short) >= 3 or any(d.level < 3 for d in divisions().get(place, [])) else place
 
 
 # -- per-index caches ---------------------------------------------------------------------------
@@ -152,7 +169,7 @@ def _place_matches(asked: str, about: list[str], region: str, text_norm: str) ->
                 if contains(asked, p):
                     return True
                 # a sentence naming the city (北京) in a document about the asked district (石景山区)
-                if contains(p, asked) and region and region != "全国" and contains(asked, _region_place(region)):
+                if contains(p, asked) and region and region != "全国" and contains(asked, region_place(region)):
                     return True
             elif asked_in_local(p, region, asked):
                 return True
@@ -167,7 +184,7 @@ def _place_matches(asked: str, about: list[str], region: str, text_norm: str) ->
 
 def asked_in_local(local: str, region: str, asked: str) -> bool:
     """A street (永红街道) of a document about 钟楼区 lies in 钟楼区."""
-    return bool(region) and region != "全国" and contains(asked, _region_place(region))
+    return bool(region) and region != "全国" and contains(asked, region_place(region))
 
 
 _CLAUSE_END = re.compile(r"[，。；：！？,;:!?\n]")
@@ -200,17 +217,8 @@ def _as_place(name: str) -> str:
     """A region label (北京市石景山区) as the division it names (石景山区); other names unchanged."""
     if name in divisions():
         return name
-    place = _region_place(name)
+    place = region_place(name)
     return place if place in divisions() else name
-
-
-@lru_cache(maxsize=256)
-def _region_place(region: str) -> str:
-    """常州市钟楼区 → 钟楼区 (the county in a region label); 北京市 stays."""
-    for d in sorted(divisions(), key=len, reverse=True):
-        if region.endswith(d) and len(d) >= 2:
-            return d
-    return region
 
 
 def _most_specific(about: list[str], region: str) -> str:
@@ -219,7 +227,7 @@ def _most_specific(about: list[str], region: str) -> str:
     if local:
         return local[0]
     places = [p for p in about if p in divisions()]
-    home = _region_place(region) if region and region != "全国" else ""
+    home = region_place(region) if region and region != "全国" else ""
     if home and home in divisions() and any(contains(p, home) for p in places):
         return home
     return max(places, key=lambda p: min(d.level for d in divisions()[p]), default="")
@@ -294,6 +302,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     # Focus counts the words they use; how much of the subject lies outside them is its own feature.
     focus_words = kb_words or reading.subject
     q_grams = _question_bigrams(q_norm)
+    wholes = whole_places(reading.places) if reading.form == "figure" and all(k.name in AGGREGATES for k in kinds) \
+        else []
+    whole_asked = bool(WHOLE_ASKED.search(asked_norm or q_norm))
     top = max((h.score for h in reading.hits), default=1.0) or 1.0
     out: list[Sentence] = []
     for i, hit in enumerate(reading.hits):
@@ -325,6 +336,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
                 on = _period_matches(reading.years, norm, hit.doc.meta.date, reading.span)
             if on and reading.national:  # a sentence about one district is not the national figure
                 on = "全国" in norm or not any(p != "全国" for p in about)
+            # nor is one district's figure the city's, or one street's the district's: the sentence is about the
+            # asked place (the evidence check reads that), but its figure is not the asked place's
+            whole = not (on and wholes and any(part_of(p, about, region, norm, q_norm, whole_asked) for p in wholes))
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
             focus = _focus(focus_words, norm, head)
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
@@ -332,7 +346,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             spec = _most_specific(about, hit.doc.meta.region)
             sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds))
             score = rank_score(sig)
-            out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score, spec, focus, sig))
+            out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score, spec, focus, sig,
+                                whole))
     # the same sentence through overlapping chunks: keep its best-scored copy
     seen: dict[str, Sentence] = {}
     for sent in sorted(out, key=lambda x: -x.score):

@@ -3,7 +3,7 @@ speak about, and (in indexer.py) their embeddings with the same model as the chu
 
 The reader (rag/evidence/reader.py) scores these sentences at query time; having them split, tagged
 and embedded once keeps `ask` fast. A sentence "is about" the places it names; one that names none
-speaks about the place named last before it in its chunk, else its headings' place, else the
+speaks about the places named last before it in its chunk, else its headings' places, else the
 document's region (钟楼区…。建成使用电梯33台 is about 钟楼区).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from rag.documents import Chunk, Document
-from rag.text.gazetteer import county_short_forms, divisions, full_name, local_places, places_in
+from rag.text.gazetteer import contains, county_short_forms, divisions, full_name, local_places, places_in, region_place
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import normalise
 
@@ -33,24 +33,44 @@ def named_places(text_norm: str, also: frozenset[str]) -> list[str]:
 
 def sentence_rows(doc: Document, chunks: list[Chunk]) -> list[dict]:
     """One row per sentence of each chunk: chunk_id, start/end inside chunk.text, `places` it names,
-    `about` (the places it speaks about, inherited when it names none) and `years` it names."""
+    `about` (the places it speaks about, inherited when it names none) and `years` it names.
+
+    The context a sentence inherits is the places of the last sentence before it that named a division, else
+    its headings' places (a section headed 钟楼区永红街道党工委 speaks about 永红街道), else the document's region.
+    A sentence that names only places *around* its context (入围常州市2023年度…案例 in 永红街道's section,
+    北京第一个… in 石景山's report) still speaks about its context: the wider place is named in passing."""
     also = county_short_forms(normalise(doc.text))
     region = [doc.meta.region] if doc.meta.region and doc.meta.region != "全国" else []
     rows = []
     for chunk in chunks:
-        head = [p for p in named_places(normalise(" ".join(chunk.heading_path)), also) if is_division(p)]
+        head = named_places(normalise(" ".join(chunk.heading_path)), also)
         last: list[str] = []
         for s, e in split_sentences(chunk.text):
             norm = normalise(chunk.text[s:e])
             own = named_places(norm, also)
-            divisions = [p for p in own if is_division(p)]
-            if divisions:
-                last = divisions
-            # a street or community alone keeps the district it lies in (永红街道 stays in 钟楼区)
-            about = own if divisions else own + (last or head or region)
+            named = [p for p in own if is_division(p)]
+            context = last or head or region
+            if named and not all(_around(d, context) for d in named):
+                last = own
+                about = own
+            else:
+                # a street or community alone keeps the district it lies in (永红街道 stays in 钟楼区)
+                about = own + context
             rows.append({"chunk_id": chunk.chunk_id, "start": s, "end": e, "places": own,
                          "about": list(dict.fromkeys(about)), "years": _YEAR.findall(norm)})
     return rows
+
+
+def _around(place: str, context: list[str]) -> bool:
+    """Is the division `place` strictly wider than a division of the context (常州市 around 钟楼区)?"""
+    inner = [_county_of(c) for c in context]
+    return any(c and full_name(c) != full_name(place) and contains(place, c) for c in inner)
+
+
+def _county_of(name: str) -> str:
+    """A division name, or the division a region label ends with (常州市钟楼区 → 钟楼区); "" for others."""
+    place = name if is_division(name) else region_place(name)
+    return place if is_division(place) else ""
 
 
 def sentence_texts(chunks: list[Chunk], rows: list[dict]) -> list[str]:

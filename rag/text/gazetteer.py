@@ -163,6 +163,15 @@ def region_label(d: Division) -> str:
     return d.name
 
 
+@lru_cache(maxsize=256)
+def region_place(region: str) -> str:
+    """常州市钟楼区 → 钟楼区 (the county in a region label); 北京市 stays; a label naming no division stays."""
+    for d in sorted(divisions(), key=len, reverse=True):
+        if region.endswith(d) and len(d) >= 2:
+            return d
+    return region
+
+
 def contains(outer: str, inner: str) -> bool:
     """Is place `inner` the same as or inside `outer` (浙江省 ⊇ 宁波市 ⊇ 海曙区)? Names not in the gazetteer
     (街道, 小区) compare as written."""
@@ -204,8 +213,10 @@ def local_places(text_norm: str) -> list[str]:
         j = i - 1
         while len(prefix) < 4 and j >= 0:
             w, f = words[j]
-            if len(w) > 2 or w in STOPWORDS or f.startswith(_PREFIX_STOP_FLAGS) and not f.startswith("vn") \
-                    or w in place_names() or not all("\u4e00" <= c <= "\u9fff" for c in w):
+            # one word of up to four characters may be the whole name (南大街 of 南大街街道); shorter words join
+            if (len(w) > 2 and (prefix or len(w) > 4)) or w in STOPWORDS \
+                    or f.startswith(_PREFIX_STOP_FLAGS) and not f.startswith("vn") \
+                    or w in place_names() or w.endswith(LOCAL_SUFFIXES) or not all("\u4e00" <= c <= "\u9fff" for c in w):
                 break
             prefix = w + prefix
             j -= 1

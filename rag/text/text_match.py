@@ -62,14 +62,38 @@ def synonym_groups() -> list[list[str]]:
     return groups
 
 
+@lru_cache(maxsize=1)
+def colloquial_glossary() -> list[tuple[str, tuple[str, ...]]]:
+    """(policy term, everyday expressions) from resources/colloquial.txt: how residents say what the documents
+    name (水管子, 下水道 → 上下水; 破平房 → 棚户区). One way only: a resident's word leads to the documents' term."""
+    out = []
+    for line in (RESOURCES / "colloquial.txt").read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            term, said = line.split("=", 1)
+            out.append((normalise(term.strip()), tuple(normalise(w) for w in said.split())))
+    return out
+
+
+def said_for(query_norm: str) -> list[str]:
+    """The documents' terms for everyday expressions in the (normalised) query."""
+    return [term for term, said in colloquial_glossary() if any(w in query_norm for w in said)]
+
+
 @lru_cache(maxsize=4096)
 def synonyms_of(term: str) -> frozenset[str]:
-    """Tokens of the other members of every synonym group that contains `term`."""
+    """Tokens of the other members of every synonym group that contains `term`, and of the documents' terms
+    for an everyday word (水管子 → 上下水)."""
     out: set[str] = set()
     for group in synonym_groups():
         if term in group or any(term in tokenize_plain(w) for w in group):
             for w in group:
                 out.update(tokenize_plain(w))
+    if len(term) >= 2:
+        for policy, said in colloquial_glossary():
+            # the expression itself, or it without a spoken 子/儿 (水管 of 水管子); not one word of it (补偿 of
+            # 搬迁补偿 is no way of saying 搬迁, nor 电话 of 电话线 of saying 通信)
+            if any(w in (term, term + "子", term + "儿") for w in said):
+                out.update(tokenize_plain(policy))
     out.discard(term)
     return frozenset(out)
 
@@ -83,8 +107,8 @@ def expand(query_norm: str, tokens: list[str]) -> list[str]:
     """Synonyms of words present in the (normalised) query, not already among its tokens."""
     present = set(tokens)
     extra: list[str] = []
-    for group in synonym_groups():
-        if any(w in query_norm for w in group):
+    for group in [*synonym_groups(), *([t] for t in said_for(query_norm))]:
+        if len(group) == 1 or any(w in query_norm for w in group):
             for w in group:
                 for t in tokenize(w):
                     if t not in present and t not in extra:

@@ -89,9 +89,46 @@ def test_answerable_questions_in_residents_words_are_answered(service, question,
 
 
 def test_follow_up_about_beneficiaries_uses_the_previous_place(service):
+    # 钟楼区's own figure (受惠群众超20万), not 永红片区's 19464户 (that sentence names 永红片区, in the section of
+    # 钟楼区永红街道党工委): a part's count is not the district's
     a = service.ask("那有多少人受益", history=["钟楼区老旧小区改造了多少栋居民楼？"])
     assert "钟楼区" in a.standalone_question
-    assert not a.refused and "19464户" in a.answer
+    assert not a.refused and "超20万" in a.answer and "19464" not in a.answer
+
+
+@pytest.mark.parametrize("question, asked, part, figure", [
+    ("北京全市老楼加梯总共装了多少部", "北京", "石景山区", "173部"),
+    ("常州全市这些年老旧小区一共改了多少栋楼", "常州", "钟楼区", "1900栋"),
+    ("那整个常州市一共加装了多少台电梯", "常州", "永红街道", "33台"),
+    ("钟楼区全区加装电梯一共建成了多少台", "钟楼区", "永红街道", "33台"),
+    ("钟楼区老旧小区改造惠及多少户", "钟楼区", "永红片区", "19464户"),
+])
+def test_a_part_figure_is_not_given_as_the_whole_place(service, question, asked, part, figure):
+    """A count is a sum over a place: 石景山's 173部 is not Beijing's, 永红街道's 33台 not all of 钟楼区's. The
+    documents' figure is shown only after saying the asked place has none, named for the part it belongs to."""
+    a = service.ask(question)
+    body = _body(a.answer)
+    assert a.refused and a.refusal_kind == "other_place", a.answer
+    assert body.startswith(f"资料中没有{asked}的这个数字；{part}的情况是：") and figure in body, a.answer
+    assert _resolves(a)
+
+
+def test_a_question_about_the_city_that_asks_which_district_or_year_is_answered(service):
+    # a year or a name is no sum: the district's sentence answers the city's question
+    a = service.ask("北京第一个跟首开集团搞战略合作的是哪个区，哪年")
+    assert not a.refused and "石景山" in a.answer and "2019" in a.answer
+
+
+def test_how_many_counts_the_noun_asked_about(service):
+    a = service.ask("钟楼区打造了几个人人社区示范点")
+    assert not a.refused and "14个" in a.answer, a.answer
+
+
+def test_everyday_words_reach_the_documents_terms(service):
+    a = service.ask("家里水管子老漏、下水道三天两头堵，石景山这块改好的有多少了？")
+    assert not a.refused and "93%" in a.answer, a.answer
+    b = service.ask("老小区那煤气管子锈成那样了，改造的时候管不管换")
+    assert not b.refused and "燃气" in b.answer, b.answer
 
 
 def test_figure_answer_keeps_the_figure_and_ends_on_a_whole_sentence(service):

@@ -120,3 +120,27 @@ def test_general_text_writes_lengths_areas_and_titles_its_own_way():
     kind = _kinds("1973年10月，王家瑞担任什么职务？")["职务"]
     assert kind.held_by("任中共河北省委副书记") and not kind.held_by("较2020年增长15倍")
     assert "职务" not in _kinds("他在剧中担任什么角色")
+
+
+def test_a_few_years_before_the_count_does_not_set_its_measure():
+    # 这几年 says "a few years"; the count asked is 多少部, answered by 173部 and not by 106个
+    kind = _kinds("石景山这几年老楼加梯一共弄好了多少部啊")["数量"]
+    assert kind.carries.search("老楼加梯竣工总量达到173部") and not kind.carries.search("106个老旧小区")
+
+
+def test_people_are_counted_without_a_measure_word_but_households_are_not_people():
+    assert _kinds("钟楼区多少人受益")["数量"].carries.search("受惠群众超20万")
+    assert not _kinds("钟楼区棚改惠及多少户")["数量"].carries.search("受惠群众超20万")
+
+
+def test_the_counted_noun_and_a_sentence_that_counts_it():
+    from rag.evidence.asked_type import counted_noun, counts
+
+    assert counted_noun(normalise("钟楼区有几个小区评上了省级宜居示范小区")) == "小区"
+    assert counted_noun(normalise("石景山搞安全韧性城市选了几个试点社区")) == "试点社区"
+    assert counted_noun(normalise("惠及多少户")) == ""  # the measure is the thing counted
+    assert counted_noun(normalise("这几年改了几栋")) == ""
+    assert counts("小区", "杨柳巷、文享花园、广景山庄等8个小区创成省级宜居示范小区")
+    assert counts("示范点", "打造了14个“人人社区”共同体示范点")  # a quoted name between the count and the noun
+    assert counts("电梯", "建成使用电梯33台")  # the noun before the count
+    assert not counts("小区", "先后改造近1900栋居民楼")

@@ -16,3 +16,13 @@ def test_common_words_are_not_places():
 def test_forms_link_short_and_full_names():
     assert {"广州", "广州市"} <= forms("广州")
     assert {"石景山", "石景山区"} <= forms("石景山区")
+
+
+def test_a_street_name_of_one_longer_word_is_found_and_a_suffix_word_is_no_name():
+    from rag.text.gazetteer import local_places
+    from rag.text.text_match import normalise
+
+    assert local_places(normalise("南大街街道旧改一共改了多少栋房子")) == ["南大街街道"]
+    assert local_places(normalise("石景山鲁谷街道结合实际")) == ["鲁谷街道"]
+    # a rewrite that glued 小区 before 社区 names no community 小区社区
+    assert "小区社区" not in local_places(normalise("联系点小区社区处用什么办法帮这些小区"))

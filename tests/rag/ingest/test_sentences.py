@@ -9,8 +9,12 @@ def test_sentences_are_stored_with_places_and_vectors(seed_index):
     chunks = {c.chunk_id: c for c in stored.chunks}
     by_text = {normalise(chunks[r["chunk_id"]].text[r["start"]:r["end"]]): r for r in stored.sentences}
     lift = next(r for t, r in by_text.items() if "建成使用电梯33台" in t)
-    # it names 常州市 (…入围常州市2023年度…) and nothing of Beijing
+    # it names 常州市 (…入围常州市2023年度…) and nothing of Beijing; a city named in passing does not take the
+    # sentence out of its section, which 钟楼区永红街道党工委 heads
     assert {"钟楼区", "常州市"} & set(lift["about"]) and "石景山区" not in lift["about"]
+    assert "永红街道" in lift["about"]
+    national = next(r for t, r in by_text.items() if "全国累计新开工改造城镇老旧小区近22万个" in t)
+    assert "永红街道" not in national["about"] and "石景山区" not in national["about"]
     shijingshan = next(r for t, r in by_text.items() if "老楼加梯竣工总量达到173部" in t)
     assert "石景山区" in shijingshan["about"] or "北京市石景山区" in shijingshan["about"]
     # spans index the chunk text, and sentence vectors are unit length like chunk vectors

@@ -1,0 +1,32 @@
+"""The everyday-words glossary (rag/resources/colloquial.txt): a resident's word leads to the documents' term."""
+from pathlib import Path
+
+from rag.text.text_match import colloquial_glossary, expand, normalise, synonyms_of, tokenize
+
+CORPUS = Path(__file__).resolve().parents[3] / "docs"
+
+
+def test_every_policy_term_is_the_documents_own_word():
+    text = normalise("".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt")))
+    missing = [term for term, _ in colloquial_glossary() if term not in text]
+    assert not missing, missing
+
+
+def test_an_everyday_expression_brings_the_documents_term_into_the_query():
+    q = normalise("家里水管子老漏、下水道三天两头堵，石景山改好的有多少了")
+    assert "上下水" in expand(q, tokenize(q))
+    q = normalise("俺家原先住那种低矮破平房")
+    assert "棚户区" in expand(q, tokenize(q))
+
+
+def test_only_the_expression_itself_or_its_spoken_form_maps_not_one_word_of_it():
+    assert "上下水" in synonyms_of("下水道")
+    assert "燃气" in synonyms_of("煤气")
+    # 补偿 is beside the head of 搬迁补偿, 电话 is not what 电话线 names: neither is a way of saying the term
+    assert "搬迁" not in synonyms_of("补偿")
+    assert "通信" not in synonyms_of("电话")
+
+
+def test_one_way_only_the_documents_term_adds_no_everyday_words():
+    q = normalise("石景山燃气管线改造了多少")
+    assert "煤气" not in expand(q, tokenize(q))
