@@ -128,8 +128,10 @@ def leave_one_set_out(train: list[dict], seed: int) -> dict:
     return out
 
 
-def evidence_row(service: AnswerService, question: str, filters: Filters | None) -> dict | None:
-    reading = service._read(question, None, None, filters)
+def evidence_row(service: AnswerService, question: str, filters: Filters | None, asked: str | None = None) -> dict | None:
+    """The features `ask` computes: a rewritten follow-up is read with its own words (`asked`), as in
+    AnswerService.stream."""
+    reading = service._read(question, None, None, filters, asked=asked)
     ev = assess(question, reading.hits, service.searcher.snapshot(), service.settings.answer.refuse_below,
                 reading=reading)
     if not ev.features:  # a hard rule decided (task, off-topic, unknown place)
@@ -159,7 +161,7 @@ def local_rows(paths: list[Path], settings, index: Path, load=load_questions) ->
     for path in paths:
         for q in load(path):
             query = rewrite_offline(q.question, q.history) if needs_rewrite(q.question, q.history) else q.question
-            r = evidence_row(service, query, None)
+            r = evidence_row(service, query, None, asked=q.question if query != q.question else None)
             rows.append((r or {"features": None}) | {"label": int(q.answerable), "source": path.stem,
                                                      "question": q.question})
     return rows

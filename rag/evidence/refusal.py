@@ -110,8 +110,11 @@ TYPE_SHARE = 0.45  # share of the question's (idf) weight the sentence carrying 
 
 def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE,
            reading=None, certain_only: bool = False) -> Evidence:
-    """Run the checks in order; the first failure refuses with a reason a user can read."""
-    weights = _weights(question, snap)
+    """Run the checks in order; the first failure refuses with a reason a user can read. A follow-up with a
+    subject of its own (首钢园门票在哪里买 after a question about 加梯) is weighed on its own words: the previous
+    question, glued on for retrieval and place, would lend it coverage it does not have."""
+    own = reading.asked if reading is not None and reading.asked else question
+    weights = _weights(own, snap)
     cov = max((_covered(weights, h.tokens) for h in hits[:3]), default=0.0)  # best of the top 3 passages
     ev = Evidence(cov)
     if not hits:
@@ -137,12 +140,12 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         return ev
     if certain_only:
         return ev  # an LLM reads the passages and decides the rest (its 资料中没有找到 is honoured)
-    lexical = _lexical_checks(question, hits, snap, weights, cov, refuse_below, type_share,
+    lexical = _lexical_checks(own, hits, snap, weights, cov, refuse_below, type_share,
                               reading.kinds if reading is not None else None)
     if reading is not None:
         absent = lexical[3] if lexical and lexical[0] == "absent" else []
         ev.features = features(reading, cov, lexical[0] if lexical else "",
-                               measured_absent(normalise(question), reading.kinds, absent),
+                               measured_absent(normalise(own), reading.kinds, absent),
                                _absent_subject_share(reading, absent))
     if reading is None or load_model() is None:
         if lexical is not None:
