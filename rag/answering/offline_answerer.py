@@ -62,7 +62,8 @@ class OfflineAnswerer:
             # when only another place's sentence counts them, the documents give the count for that place
             counting = [s for s in on if counts(noun, normalise(s.text))]
             best = on[0].score if on else 0.0
-            if counting or any(counts(noun, normalise(s.text)) for s in reading.elsewhere() if fits(s) and s.score >= best):
+            elsewhere = [s for s in reading.elsewhere() if fits(s) and s.score >= best]
+            if counting or any(counts(noun, normalise(s.text)) for s in elsewhere):
                 on = counting
         if figure and on and reading.scoped:
             # the asked figure stated for another place, beside what is counted, while every sentence about the

@@ -107,10 +107,11 @@ def expand(query_norm: str, tokens: list[str]) -> list[str]:
     """Synonyms of words present in the (normalised) query, not already among its tokens."""
     present = set(tokens)
     extra: list[str] = []
-    for group in [*synonym_groups(), *([t] for t in said_for(query_norm))]:
-        if len(group) == 1 or any(w in query_norm for w in group):
-            for w in group:
-                for t in tokenize(w):
-                    if t not in present and t not in extra:
-                        extra.append(t)
+    groups = [g for g in synonym_groups() if any(w in query_norm for w in g)]
+    groups += [[term] for term in said_for(query_norm)]  # the documents' terms for a resident's everyday words
+    for group in groups:
+        for w in group:
+            for t in tokenize(w):
+                if t not in present and t not in extra:
+                    extra.append(t)
     return extra
