@@ -128,7 +128,8 @@ def leave_one_set_out(train: list[dict], seed: int) -> dict:
     return out
 
 
-def evidence_row(service: AnswerService, question: str, filters: Filters | None, asked: str | None = None) -> dict | None:
+def evidence_row(service: AnswerService, question: str, filters: Filters | None,
+                 asked: str | None = None) -> dict | None:
     """The features `ask` computes: a rewritten follow-up is read with its own words (`asked`), as in
     AnswerService.stream."""
     reading = service._read(question, None, None, filters, asked=asked)

@@ -141,16 +141,7 @@ def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
     from rag.text.text_match import jieba_instance
 
     words = [w for w in jieba_instance().cut(question_norm, HMM=False) if w.strip()]
-    measure = ""
-    for i, w in enumerate(words):
-        if w.startswith("几") and i and words[i - 1][-1:] in _A_FEW:
-            continue  # 这几年, 头几天 say "a few", they ask nothing
-        if w in ("多少", "几") and i + 1 < len(words) and words[i + 1] in _MEASURE_WORDS:
-            measure = words[i + 1]  # 多少人才 cuts as 多少|人才: no measure word, a bare count
-        elif w.startswith("几") and w[1:] in _MEASURE_WORDS:
-            measure = w[1:]
-        if measure:
-            break
+    measure = next((m for m, _ in _count_phrases(words) if m), "")
     if not measure or measure == "个":  # 个 is the catch-all classifier: 多少个 is answered by 82家
         return count
     same = _SAME_MEASURE.get(measure, {measure})
@@ -162,20 +153,27 @@ def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
     return AskedType(count.name, count.asks, pattern, count.scope, count.group)
 
 
+def _count_phrases(words: list[str]):
+    """Each phrase of a question that asks a count, as (its measure word or "", the index of the word after it):
+    多少|部 → ("部", …), 几台 → ("台", …), 多少|物业 → ("", …). 这几年, 头几天 say "a few" and ask nothing;
+    多少人才 cuts as 多少|人才: no measure word, a bare count."""
+    for i, w in enumerate(words):
+        if w.startswith("几") and i and words[i - 1][-1:] in _A_FEW:
+            continue
+        if w in ("多少", "几"):
+            measure = words[i + 1] if i + 1 < len(words) and words[i + 1] in _MEASURE_WORDS else ""
+            yield measure, i + 1 + bool(measure)
+        elif w.startswith("几") and w[1:] in _MEASURE_WORDS:
+            yield w[1:], i + 1
+
+
 def counted_noun(question_norm: str) -> str:
     """What a how-many question counts: the nouns right after 几个 / 多少 (几个小区 → 小区, 几个试点社区 → 试点社区);
     "" when the count names none (惠及多少户: the measure is the thing)."""
     from rag.evidence.question_parse import pos_words
 
     words = pos_words(question_norm)
-    for i, (w, _f) in enumerate(words):
-        if not (w in ("多少", "几") or (w.startswith("几") and w[1:] in _MEASURE_WORDS)):
-            continue
-        if w.startswith("几") and i and words[i - 1][0][-1:] in _A_FEW:
-            continue
-        j = i + 1
-        if w in ("多少", "几") and j < len(words) and words[j][0] in _MEASURE_WORDS:
-            j += 1
+    for _measure, j in _count_phrases([w for w, _ in words]):
         nouns = []
         while j < len(words) and words[j][1].startswith(("n", "vn")) and words[j][1] != "nr":
             nouns.append(words[j][0])

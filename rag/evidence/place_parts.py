@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text.gazetteer import LOCAL_SUFFIXES, contains, divisions, forms, full_name, region_place
+from rag.text.gazetteer import LOCAL_SUFFIXES, contains, division_named, divisions, forms, full_name
 
 
 # Kinds of answer that sum over a place: a part's count, amount, share, length or area is not the whole's.
@@ -40,8 +40,7 @@ def part_of(asked: str, about: list[str], region: str, text_norm: str, question_
       about counts too (rag/ingest/sentences.py: the section of 钟楼区永红街道党工委 is about 永红街道).
       A part the question names itself is what it asks about (钟楼区有几个人人社区示范点), and a name in quotes
       is a programme's, not a place's (在全国率先试点“人人社区”建设…打造了14个“人人社区”共同体示范点)."""
-    home = region_place(region) if region and region != "全国" else ""
-    home = home if home in divisions() else ""
+    home = division_named(region)
     if home and full_name(home) != full_name(asked) and contains(asked, home):
         return not _WHOLE_CITY.search(text_norm)
     if any(f in text_norm for f in forms(asked) if len(f) >= 2):

@@ -24,14 +24,15 @@ from pathlib import Path
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, known
+from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import frames_question, pos_words
 from rag.evidence.sentence_ranker import score as rank_score
 from rag.evidence.sentence_ranker import signals
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
-from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, part_of, whole_places
-from rag.text.gazetteer import contains, county_short_forms, divisions, forms, full_name, region_place, short_form
+from rag.text.gazetteer import (contains, county_short_forms, division_named, divisions, forms, full_name, region_place,
+                                short_form)
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of
@@ -215,10 +216,7 @@ def _norm(text: str) -> str:
 
 def _as_place(name: str) -> str:
     """A region label (北京市石景山区) as the division it names (石景山区); other names unchanged."""
-    if name in divisions():
-        return name
-    place = region_place(name)
-    return place if place in divisions() else name
+    return division_named(name) or name
 
 
 def _most_specific(about: list[str], region: str) -> str:

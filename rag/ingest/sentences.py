@@ -13,7 +13,8 @@ import re
 import numpy as np
 
 from rag.documents import Chunk, Document
-from rag.text.gazetteer import contains, county_short_forms, divisions, full_name, local_places, places_in, region_place
+from rag.text.gazetteer import (contains, county_short_forms, divisions, division_named, full_name, local_places,
+                                places_in)
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import normalise
 
@@ -63,14 +64,8 @@ def sentence_rows(doc: Document, chunks: list[Chunk]) -> list[dict]:
 
 def _around(place: str, context: list[str]) -> bool:
     """Is the division `place` strictly wider than a division of the context (常州市 around 钟楼区)?"""
-    inner = [_county_of(c) for c in context]
+    inner = [division_named(c) for c in context]
     return any(c and full_name(c) != full_name(place) and contains(place, c) for c in inner)
-
-
-def _county_of(name: str) -> str:
-    """A division name, or the division a region label ends with (常州市钟楼区 → 钟楼区); "" for others."""
-    place = name if is_division(name) else region_place(name)
-    return place if is_division(place) else ""
 
 
 def sentence_texts(chunks: list[Chunk], rows: list[dict]) -> list[str]:

@@ -172,6 +172,12 @@ def region_place(region: str) -> str:
     return region
 
 
+def division_named(name: str) -> str:
+    """The division a name or a region label means (石景山区; 常州市钟楼区 → 钟楼区); "" for anything else (全国, 街道)."""
+    place = name if name in divisions() else region_place(name)
+    return place if place in divisions() else ""
+
+
 def contains(outer: str, inner: str) -> bool:
     """Is place `inner` the same as or inside `outer` (浙江省 ⊇ 宁波市 ⊇ 海曙区)? Names not in the gazetteer
     (街道, 小区) compare as written."""
