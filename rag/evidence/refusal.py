@@ -111,8 +111,8 @@ TYPE_SHARE = 0.45  # share of the question's (idf) weight the sentence carrying 
 def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, type_share: float = TYPE_SHARE,
            reading=None, certain_only: bool = False) -> Evidence:
     """Run the checks in order; the first failure refuses with a reason a user can read. A follow-up with a
-    subject of its own (首钢园门票在哪里买 after a question about 加梯) is weighed on its own words: the previous
-    question, glued on for retrieval and place, would lend it coverage it does not have."""
+    subject of its own (首钢园门票在哪里买 after a question about 加梯) is weighed on its own words — what it asks —
+    not on the previous question glued on for retrieval and place (the reader does the same: read(asked=…))."""
     own = reading.asked if reading is not None and reading.asked else question
     weights = _weights(own, snap)
     cov = max((_covered(weights, h.tokens) for h in hits[:3]), default=0.0)  # best of the top 3 passages
