@@ -22,7 +22,6 @@ from rag.text.gazetteer import short_form
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of, tokenize
 
 _CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
-_END = "。！？!?”」』）)"
 FIGURE_CHARS = 70  # a figure answer quotes the clauses around the figure, not the whole sentence
 RELATIVE = 0.75  # a further sentence must score this share of the best one
 FOCUS_MIN = 0.1  # least share of the question's subject words a sentence with the asked figure must name
@@ -52,8 +51,11 @@ class OfflineAnswerer:
         if not reading.sentences:
             return out
         figure = reading.form == "figure"
-        # a figure answers only next to what it counts: 2035年 in a planning sentence is no count of 示范点
-        fits = (lambda s: s.holds and s.focus >= FOCUS_MIN) if figure else (lambda s: True)
+        # a figure answers only next to what it counts: 2035年 in a planning sentence is no count of 示范点. When
+        # the documents use none of the subject's words (空气变好了没, 雾霾少了多少), focus is 0 for every sentence and
+        # says nothing: the evidence check has already judged the question answerable, the asked kind decides
+        fits = (lambda s: s.holds and (s.focus >= FOCUS_MIN or not reading.subject_known)) if figure \
+            else (lambda s: True)
         on = [s for s in reading.answering() if fits(s)]
         noun = counted_noun(normalise(reading.asked or reading.question)) \
             if figure and any(k.name == "数量" for k in reading.kinds) else ""
@@ -165,10 +167,15 @@ def _place_label(s: Sentence) -> str:
     return s.place
 
 
+_CLOSERS = "”」』）)"
+
+
 def close_sentence(text: str) -> str:
-    """Whole sentences only: a clause list's ；or a trailing ，becomes 。."""
+    """Whole sentences only: a clause list's ；or a trailing ，becomes 。. A quotation closed mid-sentence
+    (承诺老百姓“…1星期内上门回访”,以最快速度…) ends no sentence: without its 。 the answer's next quote would run
+    into it and the citation check would read the two as one sentence citing two passages."""
     text = text.rstrip().rstrip("，,、；;：:")
-    return text if text[-1:] in _END else text + "。"
+    return text if text.rstrip(_CLOSERS)[-1:] in "。！？!?" else text + "。"
 
 
 def _overlap(a: str, b: str) -> float:

@@ -102,6 +102,7 @@ class Reading:
     unknown_share: float = 0.0  # share of the subject's weight in words the knowledge base never uses
     subject: dict[str, float] = field(default_factory=dict)  # the question's subject words and idf (subject_weights)
     asked: str = ""  # a follow-up's own words when they have a subject of their own (这是从哪年开始算的)
+    subject_known: bool = True  # some subject word is one the documents use: focus can tell sentences apart
 
     @property
     def scoped(self) -> bool:
@@ -299,6 +300,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     # answers from one that does not, and as the rarest word it would only pull every sentence's focus down.
     # Focus counts the words they use; how much of the subject lies outside them is its own feature.
     focus_words = kb_words or reading.subject
+    reading.subject_known = bool(kb_words)
     q_grams = _question_bigrams(q_norm)
     wholes = whole_places(reading.places) if reading.form == "figure" and all(k.name in AGGREGATES for k in kinds) \
         else []
