@@ -7,7 +7,7 @@ Data, all reproducible with the fixed seed:
   answer paragraph (answerable) and with the paragraph's answer sentence removed (not answerable), train
   split of articles only;
 - the project's eval/questions.jsonl and eval/questions_holdout.jsonl over docs/ (answerable flag as labelled);
-- the resident sets whose misses were read during development (questions_resident1, 3 … 16; resident2 never
+- the resident sets whose misses were read during development (questions_resident1, 3 … 18; resident2 never
   trains, and a sealed set joins only after its first look is recorded).
 Validation: the public test split (articles never trained on), the blind sets blind … blind4 and resident2,
 and each training resident set scored by a model fitted without it (leave one set out).
@@ -46,16 +46,19 @@ from rag.retrieval.searcher import Filters  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 
 OUT = ROOT / "eval" / "results"
-TRAINING_RESIDENT_SETS = (1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
+TRAINING_RESIDENT_SETS = (1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
 MAX_FALSE_REFUSALS = 0.08  # on cross-validated training rows (fixed before any validation figure was seen)
 
 
 def new_classifier(seed: int):
-    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
-    # shallow trees, many small steps, row subsampling: ~1,800 rows and 18 features
-    return GradientBoostingClassifier(max_depth=3, n_estimators=150, learning_rate=0.05, subsample=0.8,
-                                      min_samples_leaf=10, random_state=seed)
+    # shallow trees, many small steps, no row subsampling: the fit depends on the rows alone, so a decision near the
+    # threshold does not move with the seed (plain boosting with subsample=0.8 moved several). Constraining the
+    # lexical features to be monotone was tried: it answered a follow-up whose own subject the documents never
+    # name (P 0.53), and constraining the lexical checks' flags as well halved the public held-out refusals.
+    return HistGradientBoostingClassifier(max_depth=3, max_iter=150, learning_rate=0.05, min_samples_leaf=10,
+                                          early_stopping=False, random_state=seed)
 
 
 def fit(X, y, seed: int):
@@ -88,7 +91,7 @@ def choose_threshold(train: list[dict], X, y, seed: int, quiet: bool = False) ->
     p = cross_validated(X, y, seed)
     public = np.array([is_public(r) for r in train if r["features"] is not None])
     best, best_t = -1.0, 0.1
-    for t in np.arange(0.05, 0.55, 0.05):
+    for t in np.arange(0.05, 0.60, 0.01):  # a fine grid: steps of 0.05 moved false refusals by points
         refused = p < t
         worst = max(refused[(y == 1) & public].mean(), refused[(y == 1) & ~public].mean())
         balanced = (refused[y == 0].mean() + 1 - refused[y == 1].mean()) / 2
@@ -108,7 +111,7 @@ def train_model(train: list[dict], seed: int, quiet: bool = False) -> dict:
     exported = np.array([evidence_model.probability(dict(zip(FEATURES, x)), model) for x in X])
     assert np.allclose(exported, clf.predict_proba(X)[:, 1], atol=1e-6), "exported trees differ from the fit"
     return model | {"kind": "gradient_boosting", "threshold": threshold,
-                    "importance": {f: round(float(v), 4) for f, v in zip(FEATURES, clf.feature_importances_)},
+                    "importance": evidence_model.importance(model),
                     "trained_on": {"rows": int(len(y)), "answerable": int(y.sum()), "seed": seed}}
 
 

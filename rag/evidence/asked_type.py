@@ -95,7 +95,10 @@ TYPES = [
               re.compile(r"[\u4e00-\u9fff]{2,}(公司|集团|企业|银行|协会|学会|中心|研究院|委员会|总局|局|厅|部|委|办公室|"
                          r"报|网|电视台|大学|学院|医院)"), "passage", "org"),
     AskedType("办理流程", re.compile(r"(哪些|什么|啥)[\u4e00-\u9fff]{0,2}(流程|程序|步骤|手续)|怎么(申请|办理)|如何(申请|办理)"),
-              re.compile(r"流程|程序|步骤|手续|申请|提交|审批|备案|办理")),
+              # a procedure is also told as a sequence (从调查征询、设计规划到样板展示、工程实施; 先体检再改造) or as a
+              # named working method (四轮工作机制, 基本工作法)
+              re.compile(r"流程|程序|步骤|手续|申请|提交|审批|备案|办理|环节|工作机制|工作法|首先|然后"
+                         r"|从[^，。；,;]{2,20}到|先[^，。；,;]{1,12}[再后]")),
     AskedType("申请材料", re.compile(r"(哪些|什么|啥)[\u4e00-\u9fff]{0,2}(材料|证明|证件)"),
               re.compile(r"材料|证明|复印件|申请表|身份证|证件|户口")),
     AskedType("条件", re.compile(r"(什么|啥|哪些)(样的)?(条件|资格)|条件是什么|要求是什么|怎样才能|才能(评上|申请|享受)|符合什么"),
@@ -174,13 +177,30 @@ def counted_noun(question_norm: str) -> str:
 
     words = pos_words(question_norm)
     for _measure, j in _count_phrases([w for w, _ in words]):
-        nouns = []
-        while j < len(words) and words[j][1].startswith(("n", "vn")) and words[j][1] != "nr":
-            nouns.append(words[j][0])
+        phrase = []
+        while j < len(words) and (_nounish(*words[j]) or _MODIFIER.match(words[j][1])):
+            phrase.append(words[j])
             j += 1
-        if nouns and len("".join(nouns)) >= 2:
-            return "".join(nouns)
+        while phrase and not _nounish(*phrase[-1]):
+            phrase.pop()  # 多少个老小区 ends in its noun; a trailing 老 or 新 names nothing
+        if phrase and len(noun := "".join(w for w, _ in phrase)) >= 2:
+            return noun
     return ""
+
+
+_MODIFIER = re.compile(r"^(a|b|t)")  # 老楼, 新建公园, 老年食堂: a modifier before the noun
+_PLACE_END = re.compile(r"[区市县省镇村路街]$")
+
+
+def _nounish(word: str, flag: str) -> bool:
+    """A noun of the counted phrase: jieba's nouns (养老机构's 养老 is mis-tagged a person name, so a name counts
+    unless it ends like a place), its verbal nouns, and the domain words added to its dictionary (老旧小区, tagged
+    x like punctuation)."""
+    if flag == "x":
+        return all("\u4e00" <= c <= "\u9fff" for c in word)
+    if flag == "nr":
+        return not _PLACE_END.search(word)
+    return flag.startswith(("n", "vn"))
 
 
 _COUNT = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*[{_MEASURES}]")

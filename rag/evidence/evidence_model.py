@@ -73,7 +73,7 @@ def load_model() -> dict | None:
 
 def _tree_value(tree: dict, x: list[float]) -> float:
     node = 0
-    while tree["left"][node] != -1:  # scikit-learn's rule: go left when x[f] <= threshold (compared in float32)
+    while tree["left"][node] != -1:  # scikit-learn's rule: go left when x[f] <= threshold
         node = tree["left"][node] if x[tree["feature"][node]] <= tree["threshold"][node] else tree["right"][node]
     return tree["value"][node]
 
@@ -83,24 +83,39 @@ def probability(feats: dict[str, float], model: dict | None = None) -> float | N
     model = model or load_model()
     if model is None:
         return None
-    x = [float(np.float32(feats.get(name, 0.0))) for name in model["features"]]
+    x = [float(feats.get(name, 0.0)) for name in model["features"]]
     z = model["base"] + model["learning_rate"] * sum(_tree_value(t, x) for t in model["trees"])
     return 1.0 / (1.0 + math.exp(-z))
 
 
 def export_trees(clf, features: list[str]) -> dict:
-    """A fitted binary scikit-learn GradientBoostingClassifier as plain lists, through its public attributes
-    (estimators_, tree_, decision_function); `probability` reproduces its predict_proba."""
+    """A fitted binary scikit-learn HistGradientBoostingClassifier as plain lists. Its trees are only reachable
+    through its private `_predictors` (nodes: feature_idx, num_threshold, left, right, value, is_leaf) and
+    `_baseline_prediction`; eval/train_evidence.py checks that `probability` reproduces predict_proba on every
+    training row, so a change of those internals fails training, not answering. Leaf values already carry the
+    learning rate; comparisons are in float64 (x <= num_threshold goes left)."""
     trees = []
-    for est in clf.estimators_[:, 0]:
-        t = est.tree_
-        trees.append({"feature": [int(f) for f in t.feature], "threshold": [float(v) for v in t.threshold],
-                      "left": [int(c) for c in t.children_left], "right": [int(c) for c in t.children_right],
-                      "value": [float(v) for v in t.value[:, 0, 0]]})
-    rate, zero = float(clf.learning_rate), [0.0] * len(features)
-    # the prior's log-odds: the fitted decision at one row less what the trees add there
-    base = float(clf.decision_function(np.array([zero]))[0]) - rate * sum(_tree_value(t, zero) for t in trees)
-    return {"features": features, "base": base, "learning_rate": rate, "trees": trees}
+    for (predictor,) in clf._predictors:
+        n = predictor.nodes
+        leaf = n["is_leaf"].astype(bool)
+        trees.append({"feature": [int(f) for f in n["feature_idx"]],
+                      "threshold": [float(v) for v in n["num_threshold"]],
+                      "left": [-1 if lf else int(c) for lf, c in zip(leaf, n["left"])],
+                      "right": [-1 if lf else int(c) for lf, c in zip(leaf, n["right"])],
+                      "value": [float(v) for v in n["value"]]})
+    return {"features": features, "base": float(np.ravel(clf._baseline_prediction)[0]), "learning_rate": 1.0,
+            "trees": trees}
+
+
+def importance(model: dict) -> dict[str, float]:
+    """Each feature's share of the split nodes, for the training report."""
+    counts = np.zeros(len(model["features"]))
+    for t in model["trees"]:
+        for f, left in zip(t["feature"], t["left"]):
+            if left != -1:
+                counts[f] += 1
+    total = counts.sum() or 1.0
+    return {f: round(float(c / total), 4) for f, c in zip(model["features"], counts)}
 
 
 def refuses(feats: dict[str, float], model: dict | None = None) -> bool:

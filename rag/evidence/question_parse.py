@@ -29,11 +29,19 @@ _QUESTION_VERBS = re.compile(r"干嘛|干啥|干什么|咋样|怎么样")
 _MODALS = {"不能", "能够", "可以", "不可以", "可不可以", "不会", "应该", "应当", "不要", "想要", "能否", "可否"}
 
 
+# The scope of the asking (整个钟楼区), a demonstrative with its classifier (那条街, 这个: tagged mq, not r) and
+# a perfective question tail (好了没, 修了没有) frame the question too.
+_SCOPE = {"整个"}  # not 全市: 在全市第一个搞样板楼 names the documents' own 全市首推
+_DEMONSTRATIVE = re.compile(r"^[这那哪此该每]")
+_PERFECTIVE_TAIL = re.compile(r".了没有?$")
+
+
 def frames_question(word: str, flag: str) -> bool:
     if any(c.isdigit() for c in word):
         return False
     return flag.startswith(_FRAME_FLAGS) or (2 <= len(word) <= 3 and bool(_DIRECTIONAL.search(word))) \
-        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS
+        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE \
+        or (flag.startswith("m") and bool(_DEMONSTRATIVE.match(word))) or bool(_PERFECTIVE_TAIL.match(word))
 
 
 ASKING = re.compile(r"吗|么|什么|多少|(?<!好)几|哪|谁|怎|如何|是否|能否|可以|啥|咋|呢|([\u4e00-\u9fff])[不没]\1")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, known
-from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, part_of, whole_places
+from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import frames_question, pos_words
 from rag.evidence.sentence_ranker import score as rank_score
@@ -158,9 +158,28 @@ def kb_place_forms(snap: Snapshot) -> frozenset[str]:
     return _PLACE_FORMS[snap.version]
 
 
+_STREETS: dict[str, dict[str, str]] = {}
+
+
+def kb_streets(snap: Snapshot) -> dict[str, str]:
+    """The streets (街道) the knowledge base's sentences speak about, by the short name residents use for them
+    (永红 → 永红街道), cached per index version."""
+    if snap.version not in _STREETS:
+        _STREETS.clear()
+        names = {p for row in snap.sentences for p in row.get("about", []) if p.endswith("街道")}
+        _STREETS[snap.version] = {short: name for name in sorted(names) if (short := local_short(name))}
+    return _STREETS[snap.version]
+
+
 def asked_places(question: str, snap: Snapshot) -> list[str]:
+    """The places a question asks about; a street said without its 街道 (那常州永红那边呢) is that street."""
     also = kb_place_forms(snap)
-    return [full_name(e) for e in entities(question, also) if is_place(e, also)]
+    found = [full_name(e) for e in entities(question, also) if is_place(e, also)]
+    q_norm = normalise(question)
+    for short, street in kb_streets(snap).items():
+        if short in q_norm and not any(short in f for f in found):
+            found.append(street)
+    return found
 
 
 def _place_matches(asked: str, about: list[str], region: str, text_norm: str) -> bool:
@@ -182,6 +201,15 @@ def _place_matches(asked: str, about: list[str], region: str, text_norm: str) ->
         return True
     bare = _PUNCT.sub("", text_norm)  # 古城南路东西小区 is written 古城南路东、西小区
     return any(_PUNCT.sub("", n) in bare for n in names)
+
+
+def sibling_place(spec: str, asked: list[str]) -> bool:
+    """The place a sentence speaks about (its most specific, the speaker's own district first) is a division
+    beside an asked one, neither inside nor around it: naming the asked place (与海淀区联通, 联合五区) does not make
+    the sentence about it, and its answer would be labelled with the other place."""
+    if spec not in divisions():
+        return False
+    return any(p in divisions() and not contains(p, spec) and not contains(spec, p) for p in asked)
 
 
 def asked_in_local(local: str, region: str, asked: str) -> bool:
@@ -236,7 +264,7 @@ def _period_matches(years: list[str], text_norm: str, doc_date: str, span: bool 
     """Does the sentence speak about the asked year(s)? Years it names, else 今年/去年 against the document's
     date, else the document's own year; undated text answers no year. A running total (2019年以来累计22万个)
     covers a later year only when the question asks a total up to it (`span`): it is not that year's figure."""
-    named = _ASKED_YEAR.findall(text_norm)
+    named = stated_years(text_norm)
     doc_year = int(doc_date[:4]) if doc_date[:4].isdigit() else None
     if doc_year:
         named += [str(doc_year)] * ("今年" in text_norm) + [str(doc_year - 1)] * ("去年" in text_norm)
@@ -244,6 +272,32 @@ def _period_matches(years: list[str], text_norm: str, doc_date: str, span: bool 
     if named:
         return all(y in named or any(int(y) >= s for s in since) for y in years)
     return doc_year is not None and all(int(y) == doc_year for y in years)
+
+
+_COMPARED = re.compile(r"(较|比|相比|对比|同比|跟|和|与|同)$")
+_COMPARED_AFTER = re.compile(r"^(相?比|对比)")
+
+
+def stated_years(text_norm: str) -> list[str]:
+    """The years a text states its facts for; a comparison base (较2020年增长15倍, 跟2020年比降了多少) is not one."""
+    return [m.group(1) for m in _ASKED_YEAR.finditer(text_norm)
+            if not _COMPARED.search(text_norm[max(0, m.start() - 2):m.start()])
+            and not _COMPARED_AFTER.search(text_norm[m.end():m.end() + 2])]
+
+
+_FULL_STOP = re.compile(r"[。！？!?\n]")
+_OPENING_CLAUSE = re.compile(r"^[^，,：:；;]*")
+
+
+def _opening(text: str, start: int) -> str:
+    """The opening clause of the full sentence a ；-clause continues, when it states a year: "2024年,中关村石景山园
+    实现收入…;…;PCT专利申请量412件" — the year governs every clause after it."""
+    ends = [m.end() for m in _FULL_STOP.finditer(text, 0, start)]
+    head = text[ends[-1] if ends else 0:start]
+    if not head.strip():
+        return ""
+    clause = _norm(_OPENING_CLAUSE.match(head.strip()).group(0))
+    return clause if _ASKED_YEAR.search(clause) else ""
 
 
 def _bigrams(text: str) -> set[str]:
@@ -270,13 +324,15 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     previous turn's fact (近1900栋) is not given again as the answer."""
     q_norm = normalise(question)
     asked_norm = normalise(asked) if asked else ""
-    places = asked_places(question, snap)
+    # a follow-up naming its own place asks about it, not about the previous turn's (石景山那边物业有上红榜的吗 after
+    # a question about 永红): the rewrite glued both
+    places = (asked_places(asked, snap) if asked else []) or asked_places(question, snap)
     own_kinds = asked_types(asked_norm) if asked else []
     own = subject_weights(asked, snap, places, own_kinds) if asked else {}
     kinds = (own_kinds if own else []) or asked_types(q_norm)
     reading = Reading(question, answer_form(asked_norm if own else q_norm, kinds), kinds, places, list(hits),
-                      years=list(dict.fromkeys(_ASKED_YEAR.findall(asked_norm) or
-                                               _ASKED_YEAR.findall(q_norm))),  # 那到2025年呢: its own year
+                      years=list(dict.fromkeys(stated_years(asked_norm) or
+                                               stated_years(q_norm))),  # 那到2025年呢: its own year
                       national="全国" in q_norm, span=bool(_ASKS_SPAN.search(asked_norm if own else q_norm)))
     if query_vector is None and embedder is not None and snap.has_sentence_vectors:
         query_vector = embedder.embed_query(q_norm)
@@ -288,6 +344,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
 
     terms = snap.bm25.query_terms(question, use_synonyms=True)
     weights = {t: w * snap.bm25.idf(t) for t, w in terms.items()}
+    if own:  # as for the subject: a sentence matching only the previous turn's words does not answer the follow-up
+        own_terms = snap.bm25.query_terms(asked, use_synonyms=True)
+        weights = {t: w * (1.0 if t in own_terms else CONTEXT_WEIGHT) for t, w in weights.items()}
     total = sum(weights.values()) or 1.0
     reading.subject = subject_weights(question, snap, reading.places, kinds)
     if own:  # the follow-up's own subject leads; the previous turn's words only keep it on topic
@@ -333,7 +392,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             on = all(_place_matches(p, about, hit.doc.meta.region, where)
                      for p in reading.places) if reading.places else True
             if on and reading.years:
-                on = _period_matches(reading.years, norm, hit.doc.meta.date, reading.span)
+                dated = norm if stated_years(norm) else _opening(hit.chunk.text, s) + norm
+                on = _period_matches(reading.years, dated, hit.doc.meta.date, reading.span)
             if on and reading.national:  # a sentence about one district is not the national figure
                 on = "全国" in norm or not any(p != "全国" for p in about)
             # nor is one district's figure the city's, or one street's the district's: the sentence is about the
@@ -344,6 +404,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
             # how much each signal counts is learned (sentence_ranker.py)
             spec = _most_specific(about, hit.doc.meta.region)
+            if on and reading.places and sibling_place(spec, reading.places):
+                on = False  # 我们…建成40.2公里西山绿道,实现与海淀区联通 speaks about 石景山, not 海淀区 it reaches
             sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds))
             score = rank_score(sig)
             out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score, spec, focus, sig,
@@ -365,7 +427,8 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     of answer (古时候叫什么名字, 多少钱)."""
     skip = answer_type_words()
     place_forms = {f for p in places for f in forms(p)} | set(places)
-    phrasing = kind_phrasing(normalise(question), kinds)
+    question = without_places(normalise(question), places)  # 永红装了几部电梯 cuts 永|红装 with the name in
+    phrasing = kind_phrasing(question, kinds)
     framing = {w for w, f in pos_words(question) if frames_question(w, f)}
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
@@ -374,6 +437,16 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
             continue
         out[t] = w * snap.bm25.idf(t)
     return out
+
+
+def without_places(question_norm: str, places: list[str]) -> str:
+    """The question with the asked places' names (and a street's short name, 永红 of 永红街道) blanked out: the
+    word cutter would otherwise glue a name's last character to the next word (永红装 → 永|红装, 红装 a word the
+    documents never use) and the place would be read as a subject."""
+    names = {f for p in places for f in (*forms(p), local_short(p)) if len(f) >= 2}
+    for name in sorted(names, key=len, reverse=True):
+        question_norm = question_norm.replace(name, " ")
+    return question_norm
 
 
 def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> float:

@@ -34,7 +34,7 @@ from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.evidence_model import features, load_model, probability, refuses
 from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, known, off_topic
 from rag.evidence.places import entities, forms, mentions
-from rag.evidence.reader import kb_place_forms
+from rag.evidence.reader import kb_place_forms, without_places
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.sentence_split import SENTENCE
@@ -141,7 +141,8 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
     if certain_only:
         return ev  # an LLM reads the passages and decides the rest (its 资料中没有找到 is honoured)
     lexical = _lexical_checks(own, hits, snap, weights, cov, refuse_below, type_share,
-                              reading.kinds if reading is not None else None)
+                              reading.kinds if reading is not None else None,
+                              reading.places if reading is not None else [])
     if reading is not None:
         absent = lexical[3] if lexical and lexical[0] == "absent" else []
         ev.features = features(reading, cov, lexical[0] if lexical else "",
@@ -196,10 +197,12 @@ def _absent_subject_share(reading, absent: list[str]) -> float:
 
 def _lexical_checks(question: str, hits: list[Hit], snap: Snapshot, weights: dict[str, float], cov: float,
                     refuse_below: float, type_share: float,
-                    kinds: list[AskedType] | None = None) -> tuple[str, str, str, list[str]] | None:
+                    kinds: list[AskedType] | None = None,
+                    places: list[str] = ()) -> tuple[str, str, str, list[str]] | None:
     """The first lexical check that fails: (kind, reason, asked kind, absent terms), or None. `kinds`: the
-    reader's asked kinds (a follow-up's own, not its rewrite's)."""
-    absent = absent_terms(question, snap)
+    reader's asked kinds (a follow-up's own, not its rewrite's); `places`: the places it asks about, whose names
+    are no absent words (永红装了几部电梯 cuts 永|红装)."""
+    absent = absent_terms(without_places(normalise(question), list(places)), snap)
     if absent:
         return "absent", f"资料中没有提到：{'、'.join(absent)}", "", absent
     for kind in (asked_types(normalise(question)) if kinds is None else kinds):

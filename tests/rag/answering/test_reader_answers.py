@@ -293,3 +293,42 @@ def test_a_subject_the_documents_never_name_leaves_the_asked_kind_to_decide(serv
     wording; the composer used to find no sentence and the resident read 资料中没有找到)."""
     a = service.ask("石景山空气变好了没，雾霾少了多少")
     assert not a.refused and "5.9微克" in a.answer and _resolves(a), a.answer
+
+
+def test_a_district_a_sentence_only_reaches_is_not_what_it_speaks_about(service):
+    """我们…建成40.2公里西山绿道,实现与海淀区联通 is 石景山's report about its own greenway; naming 海淀区 as where it
+    leads does not make 40.2公里 海淀区's figure (resident set 18's wrong-place answer, labelled 石景山区)."""
+    a = service.ask("海淀区那边的西山绿道修了多少公里")
+    body = _body(a.answer)
+    assert a.refused or body.startswith("资料中没有海淀"), a.answer
+    assert "40.2公里" not in body or "资料中没有海淀" in body
+
+
+def test_a_count_of_other_things_does_not_answer_a_count_of_the_asked_noun(service):
+    """苏州改了多少个老小区: the only 苏州 sentence counts 8个城市. 老小区 (a dictionary word tagged like punctuation)
+    is now read as the counted noun, and a sentence counting 小区 elsewhere shows that this one does not."""
+    a = service.ask("苏州这几年改了多少个老小区")
+    body = _body(a.answer)
+    assert a.refused or body.startswith("资料中没有苏州"), a.answer
+    assert "8个城市" not in body.split("情况是")[0]
+
+
+def test_a_street_said_without_its_suffix_is_that_street(service):
+    """Residents say 永红 for 永红街道: it is the asked place (its figure, its label), and the name is not cut into
+    the next word (永红装 → 永|红装, a word the documents never use, refused the question)."""
+    a = service.ask("永红装了几部电梯")
+    assert not a.refused and "33台" in a.answer and a.answer.startswith("永红街道：") and _resolves(a), a.answer
+    follow = service.ask("那常州永红那边呢？", history=["石景山老楼装电梯到现在装了多少部"])
+    assert not follow.refused and "33台" in follow.answer and "资料中没有" not in _body(follow.answer), follow.answer
+
+
+def test_a_follow_up_naming_its_own_place_is_not_asked_for_the_previous_one(service):
+    a = service.ask("石景山那边物业有上红榜的吗，多少家次", history=["永红的信托制物业在几个社区推开了"])
+    assert not a.refused and "1047家次" in a.answer and "资料中没有" not in _body(a.answer), a.answer
+
+
+def test_a_year_at_the_head_of_a_sentence_governs_its_later_clauses(service):
+    """2024年,中关村石景山园实现收入…;…;PCT专利申请量412件、较2020年增长15倍: the ；-clause is 2024's figure, and
+    较2020年 is the base it is compared with, not its year."""
+    a = service.ask("那PCT专利申请有多少件", history=["中关村石景山园2024年收入多少"])
+    assert not a.refused and "412件" in a.answer and "资料中没有" not in _body(a.answer), a.answer

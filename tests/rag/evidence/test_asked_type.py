@@ -1,5 +1,5 @@
 """Answer kinds read off a question (pure text rules, no index needed)."""
-from rag.evidence.asked_type import asked_types
+from rag.evidence.asked_type import asked_types, counted_noun
 from rag.text.text_match import normalise
 
 
@@ -134,7 +134,7 @@ def test_people_are_counted_without_a_measure_word_but_households_are_not_people
 
 
 def test_the_counted_noun_and_a_sentence_that_counts_it():
-    from rag.evidence.asked_type import counted_noun, counts
+    from rag.evidence.asked_type import counts
 
     assert counted_noun(normalise("钟楼区有几个小区评上了省级宜居示范小区")) == "小区"
     assert counted_noun(normalise("石景山搞安全韧性城市选了几个试点社区")) == "试点社区"
@@ -144,3 +144,19 @@ def test_the_counted_noun_and_a_sentence_that_counts_it():
     assert counts("示范点", "打造了14个“人人社区”共同体示范点")  # a quoted name between the count and the noun
     assert counts("电梯", "建成使用电梯33台")  # the noun before the count
     assert not counts("小区", "先后改造近1900栋居民楼")
+
+
+def test_the_counted_noun_may_be_a_domain_word_with_modifiers():
+    """老旧小区 is a word added to the cutter's dictionary (tagged x like punctuation), 老 an adjective, 养老 a
+    mis-tagged name: the noun phrase after the count is still what is counted."""
+    assert counted_noun(normalise("苏州这几年改了多少个老小区")) == "老小区"
+    assert counted_noun(normalise("改了多少个老旧小区")) == "老旧小区"
+    assert counted_noun(normalise("石景山有多少家养老机构")) == "养老机构"
+    assert counted_noun(normalise("有多少个钟楼区的小区")) == ""  # a place is not what is counted
+
+
+def test_a_procedure_told_as_a_sequence_is_a_procedure():
+    kind = next(k for k in asked_types(normalise("永红老小区改造从头到尾是个啥流程")) if k.name == "办理流程")
+    assert kind.held_by(normalise("从调查征询、设计规划到样板展示、工程实施,落实四轮工作机制"))
+    assert kind.held_by(normalise("探索“先体检再改造”的工作方法"))
+    assert not kind.held_by(normalise("惠及居民19464户"))
