@@ -146,29 +146,31 @@ def _spoken(place: str) -> str:
 
 
 # -- per-index caches ---------------------------------------------------------------------------
-_PLACE_FORMS: dict[str, frozenset[str]] = {}
+_PER_INDEX: dict[str, tuple[str, object]] = {}
+
+
+def _per_index(name: str, snap: Snapshot, compute):
+    """`compute(snap)`, kept until the index version changes (one version per cache name)."""
+    version, value = _PER_INDEX.get(name, (None, None))
+    if version != snap.version:
+        value = compute(snap)
+        _PER_INDEX[name] = (snap.version, value)
+    return value
 
 
 def kb_place_forms(snap: Snapshot) -> frozenset[str]:
     """The county short forms the knowledge base uses, cached per index version."""
-    if snap.version not in _PLACE_FORMS:
-        _PLACE_FORMS.clear()
-        _PLACE_FORMS[snap.version] = frozenset().union(
-            *(county_short_forms(normalise(d.text)) for d in snap.documents.values())) if snap.documents else frozenset()
-    return _PLACE_FORMS[snap.version]
-
-
-_STREETS: dict[str, dict[str, str]] = {}
+    return _per_index("place_forms", snap, lambda s: frozenset().union(
+        *(county_short_forms(normalise(d.text)) for d in s.documents.values())) if s.documents else frozenset())
 
 
 def kb_streets(snap: Snapshot) -> dict[str, str]:
     """The streets (街道) the knowledge base's sentences speak about, by the short name residents use for them
     (永红 → 永红街道), cached per index version."""
-    if snap.version not in _STREETS:
-        _STREETS.clear()
-        names = {p for row in snap.sentences for p in row.get("about", []) if p.endswith("街道")}
-        _STREETS[snap.version] = {short: name for name in sorted(names) if (short := local_short(name))}
-    return _STREETS[snap.version]
+    def streets(s: Snapshot) -> dict[str, str]:
+        names = {p for row in s.sentences for p in row.get("about", []) if p.endswith("街道")}
+        return {short: name for name in sorted(names) if (short := local_short(name))}
+    return _per_index("streets", snap, streets)
 
 
 def asked_places(question: str, snap: Snapshot) -> list[str]:
@@ -439,7 +441,7 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     return out
 
 
-def without_places(question_norm: str, places: list[str]) -> str:
+def without_places(question_norm: str, places: tuple[str, ...] | list[str]) -> str:
     """The question with the asked places' names (and a street's short name, 永红 of 永红街道) blanked out: the
     word cutter would otherwise glue a name's last character to the next word (永红装 → 永|红装, 红装 a word the
     documents never use) and the place would be read as a subject."""

@@ -198,11 +198,11 @@ def _absent_subject_share(reading, absent: list[str]) -> float:
 def _lexical_checks(question: str, hits: list[Hit], snap: Snapshot, weights: dict[str, float], cov: float,
                     refuse_below: float, type_share: float,
                     kinds: list[AskedType] | None = None,
-                    places: list[str] = ()) -> tuple[str, str, str, list[str]] | None:
+                    places: tuple[str, ...] | list[str] = ()) -> tuple[str, str, str, list[str]] | None:
     """The first lexical check that fails: (kind, reason, asked kind, absent terms), or None. `kinds`: the
     reader's asked kinds (a follow-up's own, not its rewrite's); `places`: the places it asks about, whose names
     are no absent words (永红装了几部电梯 cuts 永|红装)."""
-    absent = absent_terms(without_places(normalise(question), list(places)), snap)
+    absent = absent_terms(without_places(normalise(question), places), snap)
     if absent:
         return "absent", f"资料中没有提到：{'、'.join(absent)}", "", absent
     for kind in (asked_types(normalise(question)) if kinds is None else kinds):
