@@ -7,7 +7,7 @@ Data, all reproducible with the fixed seed:
   answer paragraph (answerable) and with the paragraph's answer sentence removed (not answerable), train
   split of articles only;
 - the project's eval/questions.jsonl and eval/questions_holdout.jsonl over docs/ (answerable flag as labelled);
-- the resident sets whose misses were read during development (questions_resident1, 3 … 18; resident2 never
+- the resident sets whose misses were read during development (questions_resident1, 3 … 22; resident2 never
   trains, and a sealed set joins only after its first look is recorded).
 Validation: the public test split (articles never trained on), the blind sets blind … blind4 and resident2,
 and each training resident set scored by a model fitted without it (leave one set out).
@@ -46,7 +46,7 @@ from rag.retrieval.searcher import Filters  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 
 OUT = ROOT / "eval" / "results"
-TRAINING_RESIDENT_SETS = (1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
+TRAINING_RESIDENT_SETS = (1, *range(3, 23))
 MAX_FALSE_REFUSALS = 0.08  # on cross-validated training rows (fixed before any validation figure was seen)
 
 
@@ -94,7 +94,10 @@ def choose_threshold(train: list[dict], X, y, seed: int, quiet: bool = False) ->
     for t in np.arange(0.05, 0.60, 0.01):  # a fine grid: steps of 0.05 moved false refusals by points
         refused = p < t
         worst = max(refused[(y == 1) & public].mean(), refused[(y == 1) & ~public].mean())
-        balanced = (refused[y == 0].mean() + 1 - refused[y == 1].mean()) / 2
+        # each group's balanced accuracy weighs the same: pooled, the residents' rows (seventeen times the public
+        # near misses) chose a threshold that let most near misses through
+        balanced = np.mean([(refused[(y == 0) & g].mean() + 1 - refused[(y == 1) & g].mean()) / 2
+                            for g in (public, ~public)])
         if worst <= MAX_FALSE_REFUSALS and balanced > best:
             best, best_t = balanced, round(float(t), 2)
     if not quiet:

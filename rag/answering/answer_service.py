@@ -48,6 +48,17 @@ class AnswerService:
         snap = self.searcher.snapshot()
         embedder = self.searcher.embedder if snap.has_sentence_vectors else None
         reading = read(question, result.hits, snap, result.query_vector, embedder, filters, asked=asked)
+        if any(not t.isdigit() for t in reading.own_subject):  # a year alone (那2024年呢) is no topic of its own
+            # a follow-up with a subject of its own (那西山绿道吸引了多少游客 after 2024年首钢园…) is also retrieved by
+            # its own words at the conversation's place: retrieved with the previous question glued on, the previous
+            # topic's passage ranks first and its sentences ride on that rank
+            own = self.searcher.search(" ".join([*reading.places, asked]), k=k, mode=mode, filters=filters).hits
+            best = {h.chunk.chunk_id: h for h in result.hits}
+            for h in own:
+                if h.chunk.chunk_id not in best or h.score > best[h.chunk.chunk_id].score:
+                    best[h.chunk.chunk_id] = h
+            merged = sorted(best.values(), key=lambda h: -h.score)
+            reading = read(question, merged, snap, result.query_vector, embedder, filters, asked=asked)
         if reading.places and not reading.answered_on_place():
             about = place_predicate(reading.places, snap)
             # lexical leg only: the query is already embedded, and the place restriction does the narrowing

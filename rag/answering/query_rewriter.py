@@ -69,8 +69,27 @@ def _answer_place(answer: str) -> str:
 
 
 def _subject(question: str) -> str:
-    """The first run of noun-like words of a question: its topic."""
-    return next(iter(_noun_runs(question)), "")
+    """The first run of noun-like words of a question: its topic. A place that only qualifies the next noun
+    (石景山的青年人才创新创业基地建在哪, 石景山区青年…基地) is not the topic: 它 then stands for that noun, and the
+    place is carried separately."""
+    runs = _noun_runs(question)
+    if len(runs) >= 2 and (span := _place_span(normalise(runs[0]))) and span == (0, len(runs[0])):
+        start = question.find(runs[0]) + len(runs[0])
+        between = question[start:question.find(runs[1], start)] if question.find(runs[1], start) >= 0 else None
+        if between is not None and _modifies(between):
+            return between.lstrip("的") + runs[1]
+    return next(iter(runs), "")
+
+
+_MODIFYING = ("uj", "t", "a", "b", "m", "q", "f", "n")  # 的, 青年 (tagged t), adjectives, numbers, nouns
+
+
+def _modifies(text: str) -> bool:
+    """Is the text between a place and the next noun only a modifier of that noun (的, 青年), not a verb?"""
+    import jieba.posseg as pseg
+
+    jieba_instance()
+    return all(flag.startswith(_MODIFYING) for _w, flag in pseg.cut(text)) if text else True
 
 
 def _nounish(word: str, flag: str) -> bool:
@@ -129,7 +148,21 @@ def _noun_run(words: list[tuple[str, str]]) -> str:
 def rewrite_offline(question: str, history: list) -> str:
     if not needs_rewrite(question, history):
         return question
-    prev_q, prev_a = turns(history)[-1]
+    pairs = turns(history)
+    rewritten = _rewrite_after(question, *pairs[-1])
+    if len(pairs) > 1 and not _place_span(normalise(rewritten)):
+        # the previous turn was itself a follow-up (构建的是几级格局？ after a question about 石景山): the place it
+        # meant is still the conversation's. Only the place is carried over: the earlier turns' wording, glued on
+        # again and again, would bury what this turn asks.
+        earlier = rewrite_offline(pairs[-1][0], [{"question": q, "answer": a} for q, a in pairs[:-1]])
+        said = normalise(earlier)
+        if span := _place_span(said):
+            rewritten = (earlier if len(earlier) == len(said) else said)[span[0]:span[1]] + rewritten
+    return rewritten
+
+
+def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
+    """The follow-up as a standalone question, given the turn before it."""
     prev = prev_q.rstrip("？?")
     q = question.strip()
     prev_norm = normalise(prev)

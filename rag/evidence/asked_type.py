@@ -72,7 +72,8 @@ TYPES = [
               re.compile(r"[“「『\"][^”」』\"]{1,12}[”」』\"]|古称|又称|原名|旧称|曾名|称为|叫做|名为|得名|之称|俗称|旧时称"),
               group="name"),
     # 李先侠是啥职务 asks a title, answered where the person is introduced (区委常委、常务副区长李先侠)
-    AskedType("职务", re.compile(r"(什么|啥|哪个|何)(职务|职位|官职|头衔)|职务是|任(什么|啥|何)职|"  # not 担任什么角色
+    # 担任 only phrases the asking (李先侠担任什么职务): the documents introduce the person by title, without it
+    AskedType("职务", re.compile(r"(担任|任)?(什么|啥|哪个|何)(职务|职位|官职|头衔)|职务是|任(什么|啥|何)职|"  # not 担任什么角色
                                 r"是(个|什么|啥)(官|领导)"),
               # titles are an open class in general text; these head morphemes end most of them
               re.compile(r"[部局厅处科校院社会队站所馆市县区镇省州乡村行组团师军舰]长|书记|主任|主席|委员|常委|议员|"
@@ -94,6 +95,10 @@ TYPES = [
     AskedType("机构", re.compile(r"哪家|哪个(单位|机构|部门)|什么(单位|机构|部门)"),
               re.compile(r"[\u4e00-\u9fff]{2,}(公司|集团|企业|银行|协会|学会|中心|研究院|委员会|总局|局|厅|部|委|办公室|"
                          r"报|网|电视台|大学|学院|医院)"), "passage", "org"),
+    # 获得了什么荣誉 wants the award (荣获全国工人先锋号, 获评中国人居环境范例奖), not any sentence about the winner
+    AskedType("荣誉", re.compile(r"(什么|啥|哪些|哪个|何)(荣誉|奖项|奖|称号|表彰)|(获|得|拿)[了过]?个?(什么|啥|哪些)(奖|荣誉)?$|"
+                                r"(获|得|拿)[了过]?个?(什么|啥|哪些)(奖|荣誉|称号)"),
+              re.compile(r"荣获|获评|创成|评上|获得[^，。；]{0,16}(奖|称号)|[\u4e00-\u9fff]{2,}(奖|称号|先锋号)|评为|授予|入选|表彰")),
     AskedType("办理流程", re.compile(r"(哪些|什么|啥)[\u4e00-\u9fff]{0,2}(流程|程序|步骤|手续)|怎么(申请|办理)|如何(申请|办理)"),
               # a procedure is also told as a sequence (从调查征询、设计规划到样板展示、工程实施; 先体检再改造) or as a
               # named working method (四轮工作机制, 基本工作法)
@@ -150,8 +155,10 @@ def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
     same = _SAME_MEASURE.get(measure, {measure})
     alternatives = "|".join(sorted(same, key=len, reverse=True))
     pattern = rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*({alternatives})"
-    if measure in _PEOPLE:  # 受惠群众超20万, 常住人口约60万: people are counted without a measure word too
-        pattern += rf"|({'|'.join(_PEOPLE_NOUNS)})[^，。；,;]{{0,3}}?[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)"
+    if measure in _PEOPLE:  # 受惠群众超20万, 常住人口约60万, 超42万游客: people are counted without a measure word too
+        nouns = "|".join(_PEOPLE_NOUNS)
+        pattern += rf"|({nouns})[^，。；,;]{{0,3}}?[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)" \
+                   rf"|[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*({nouns})"
     pattern = re.compile(pattern)
     return AskedType(count.name, count.asks, pattern, count.scope, count.group)
 

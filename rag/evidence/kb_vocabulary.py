@@ -7,6 +7,7 @@ from functools import lru_cache
 from rag.evidence.question_parse import QUESTION_CHARS, focus_clauses, frames_question, new_word_runs, pos_words
 from rag.retrieval.snapshot import Snapshot
 from rag.text.text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
+from rag.text.thesaurus import thesaurus_of
 
 _CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
 # An evaluation (太差, 挺烂) or a noun whose condition the asker describes (腿脚不好, 视力不行) tells the asker's
@@ -45,10 +46,11 @@ def colloquial_stem(term: str) -> str:
 
 
 def known(term: str, snap: Snapshot) -> bool:
-    """Is the word, one of its parts, a synonym, or the bare noun of its spoken form anywhere in the
-    knowledge base?"""
+    """Is the word, one of its parts, a synonym (the domain's or the thesaurus'), or the bare noun of its spoken
+    form anywhere in the knowledge base?"""
     parts = [term, *tokenize(term)]
-    if any(snap.knows(p) for p in parts) or any(snap.knows(s) for p in parts for s in synonyms_of(p)):
+    if any(snap.knows(p) for p in parts) or any(snap.knows(s) for p in parts for s in synonyms_of(p)) \
+            or any(snap.knows(s) for s in thesaurus_of(term)):  # everyday words: 爬山 where they write 登山
         return True
     stem = colloquial_stem(term)
     return bool(stem) and snap.mentions(stem)

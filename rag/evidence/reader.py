@@ -36,6 +36,7 @@ from rag.text.gazetteer import (contains, county_short_forms, division_named, di
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of
+from rag.text.thesaurus import thesaurus_of
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
 SEM_FLOOR, SEM_SPAN = 0.85, 0.08
@@ -43,7 +44,8 @@ EXTRA_SENTENCES = 6  # closest sentences anywhere in the index whose passages jo
 
 _YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|可否|有没有|管不管|要不要|能不能|会不会|可不可以")
 _LIST = re.compile(r"哪些|都有什么|都有啥|有什么|有啥|都(改|做|干|包括)(些|了)?(什么|啥)|包括什么|什么内容|哪几")
-_HOW = re.compile(r"怎么办|怎么(弄|处理|解决|申请|办理|做)|如何|怎样|咋(整|办|弄)?|办法|措施|途径")
+# 怎么 before a verb asks how (怎么推动, 怎么防止); 怎么样 asks what something is like, 怎么会 why
+_HOW = re.compile(r"怎么办|怎么(?!样|回事|会|了|说)[\u4e00-\u9fff]|怎麼(?!樣)[\u4e00-\u9fff]|如何|怎样(?!了)|咋(整|办|弄)?|办法|措施|途径")
 QUESTION_WORDS = re.compile(r"多少|几|什么|哪|啥|咋|怎|谁|吗|呢|是否|有没有|能不能|会不会|多大|多久|多长|多高|多远")
 _WHY = re.compile(r"为什么|为何|为啥|原因|干嘛")
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -102,6 +104,7 @@ class Reading:
     unknown_share: float = 0.0  # share of the subject's weight in words the knowledge base never uses
     subject: dict[str, float] = field(default_factory=dict)  # the question's subject words and idf (subject_weights)
     asked: str = ""  # a follow-up's own words when they have a subject of their own (这是从哪年开始算的)
+    own_subject: dict[str, float] = field(default_factory=dict)  # that subject's words (西山绿道, 吸引, 游客)
     subject_known: bool = True  # some subject word is one the documents use: focus can tell sentences apart
 
     @property
@@ -333,8 +336,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     own = subject_weights(asked, snap, places, own_kinds) if asked else {}
     kinds = (own_kinds if own else []) or asked_types(q_norm)
     reading = Reading(question, answer_form(asked_norm if own else q_norm, kinds), kinds, places, list(hits),
-                      years=list(dict.fromkeys(stated_years(asked_norm) or
-                                               stated_years(q_norm))),  # 那到2025年呢: its own year
+                      # 那到2025年呢: its own year; a follow-up with a subject of its own (那西山绿道吸引了多少游客 after
+                      # 2024年首钢园…) asks about its own fact, not in the previous question's year
+                      years=list(dict.fromkeys(stated_years(asked_norm) or ([] if own else stated_years(q_norm)))),
                       national="全国" in q_norm, span=bool(_ASKS_SPAN.search(asked_norm if own else q_norm)))
     if query_vector is None and embedder is not None and snap.has_sentence_vectors:
         query_vector = embedder.embed_query(q_norm)
@@ -353,6 +357,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     reading.subject = subject_weights(question, snap, reading.places, kinds)
     if own:  # the follow-up's own subject leads; the previous turn's words only keep it on topic
         reading.asked = asked
+        reading.own_subject = own
         reading.subject = {**{t: CONTEXT_WEIGHT * w for t, w in reading.subject.items()}, **own}
     kb_words = {t: w for t, w in reading.subject.items() if known(t, snap)}
     total_subject = sum(reading.subject.values())
@@ -458,6 +463,7 @@ def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> flo
         return 1.0
     where = sentence_norm + " " + head_norm
     return sum(w for t, w in weights.items() if t in where or any(x in where for x in synonyms_of(t))
+               or any(x in where for x in thesaurus_of(t))  # 爬山 said, 登山 written
                or ((stem := colloquial_stem(t)) and stem in where) or _contracted(t).search(where)) / total
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from rag.text.text_match import RESOURCES
@@ -199,6 +201,11 @@ _PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "r", "q", "x", "eng", "y", "e", "
 # A question word, quantifier or demonstrative before the suffix (几个社区, 哪些小区, 那个街道) makes a phrase
 # about some place, not the name of one.
 _NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各")
+# A place is named, not counted: 9个试点社区 and 试点社区有几个 speak of a kind of community, not of one.
+# An organ of government before 社区 (城市建设司社区建设处) makes an office's name, not a community's.
+_ORGAN = re.compile(r"[司局厅部委署办处]$")
+_COUNTED_BEFORE = re.compile(r"[\d一二三四五六七八九十百千两几多]\s*[个处家所批类]$")
+_COUNTED_AFTER = re.compile(r"(一共|总共|共)?(有|是)?(几|多少)个?(?=[？?，,。！!呢吗啊]|$)")
 
 
 def local_places(text_norm: str) -> list[str]:
@@ -210,10 +217,11 @@ def local_places(text_norm: str) -> list[str]:
 
     jieba_instance()
     words = list(pseg.cut(text_norm, HMM=False))
+    ends = list(accumulate(len(w) for w, _ in words))
     found = []
     for i, (word, _flag) in enumerate(words):
         suffix = next((s for s in LOCAL_SUFFIXES if word.endswith(s)), None)
-        if suffix is None or word in _GENERIC_LOCAL:
+        if suffix is None or word in _GENERIC_LOCAL or _COUNTED_AFTER.match(text_norm, ends[i]):
             continue
         prefix = word[: -len(suffix)]
         j = i - 1
@@ -226,7 +234,9 @@ def local_places(text_norm: str) -> list[str]:
                 break
             prefix = w + prefix
             j -= 1
+        start = ends[i] - len(prefix) - len(suffix)
         if 2 <= len(prefix) <= 5 and prefix + suffix not in _GENERIC_LOCAL and prefix not in _GENERIC_LOCAL \
-                and not any(w in prefix for w in _NOT_A_NAME):
+                and not any(w in prefix for w in _NOT_A_NAME) and not _COUNTED_BEFORE.search(text_norm, 0, start) \
+                and not _ORGAN.search(prefix):
             found.append(prefix + suffix)
     return list(dict.fromkeys(found))

@@ -64,3 +64,20 @@ def test_then_before_a_name_it_does_not_stand_for_is_not_a_pronoun():
     out = rewrite_offline("那798艺术区去年游客多少", ["首钢园2024年来了多少游客？"])
     assert "首钢园798" not in out and out.endswith("798艺术区去年游客多少")
     assert rewrite_offline("那是从哪年开始改的", ["永红街道旧改收集了多少征询意见"]) == "永红街道是从哪年开始改的"
+
+
+def test_a_pronoun_stands_for_the_noun_a_place_only_qualifies():
+    # 它 after 石景山的青年人才创新创业基地…: the base, not 石景山 (the place is carried beside it)
+    for prev in ("石景山的青年人才创新创业基地建在哪个楼？", "石景山区青年人才创新创业基地建在哪里？"):
+        rewritten = rewrite_offline("它一期有多大面积？", [prev])
+        assert "青年人才创新创业基地一期" in rewritten and rewritten.startswith("石景山")
+    # a place that is the subject stays the subject
+    assert rewrite_offline("它有多长？", ["石景山区有多少人口？"]).startswith("石景山区有多长")
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_conversations_place():
+    history = ["石景山区安全韧性城市专项规划是哪年编的？", "构建的是几级格局？"]
+    assert rewrite_offline("试点社区有几个？", history).startswith("石景山区")
+    # but a follow-up naming its own place, after a follow-up, is not moved to the first turn's place
+    history = ["石景山未來五年要改多少老舊小區？", "棚戶區要改哪幾個？"]
+    assert rewrite_offline("黃莊村呢？", history) == "棚戶區要改哪幾個，黃莊村呢？"

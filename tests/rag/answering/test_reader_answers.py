@@ -332,3 +332,26 @@ def test_a_year_at_the_head_of_a_sentence_governs_its_later_clauses(service):
     较2020年 is the base it is compared with, not its year."""
     a = service.ask("那PCT专利申请有多少件", history=["中关村石景山园2024年收入多少"])
     assert not a.refused and "412件" in a.answer and "资料中没有" not in _body(a.answer), a.answer
+
+
+def test_a_follow_up_asked_with_a_pronoun_for_a_place_qualified_topic_is_answered(service):
+    a = service.ask("它一期有多大面积？", history=["石景山的青年人才创新创业基地建在哪个楼？"])
+    assert not a.refused and "3000平米" in _body(a.answer) and _resolves(a)
+
+
+def test_a_follow_up_of_a_follow_up_is_answered_at_the_conversations_place(service):
+    a = service.ask("试点社区有几个？", history=["石景山区安全韧性城市专项规划是哪年编的？", "构建的是几级格局？"])
+    assert not a.refused and "9个试点社区" in _body(a.answer)
+
+
+def test_an_everyday_verb_the_documents_say_otherwise_is_no_missing_word(service):
+    # 爬山 is never written; 登山 is (the thesaurus): the refusal no longer says "没有找到关于爬山的内容"
+    a = service.ask("石景山那个西山绿道，到底有多少人去爬山哦？")
+    assert "爬山" not in (a.answer if a.refused else "")
+    follow = service.ask("吸引了多少人去登山？", history=["石景山的西山绿道有多长？"])
+    assert not follow.refused and "42万" in _body(follow.answer)
+
+
+def test_a_title_question_is_answered_from_where_the_person_is_introduced(service):
+    a = service.ask("李先侠在石景山区担任什么职务？")
+    assert not a.refused and "常务副区长" in _body(a.answer)

@@ -160,3 +160,24 @@ def test_a_procedure_told_as_a_sequence_is_a_procedure():
     assert kind.held_by(normalise("从调查征询、设计规划到样板展示、工程实施,落实四轮工作机制"))
     assert kind.held_by(normalise("探索“先体检再改造”的工作方法"))
     assert not kind.held_by(normalise("惠及居民19464户"))
+
+
+def test_people_counted_by_a_noun_after_the_number():
+    # 多少人 is answered by 42万游客 as by 14000人; a count of buildings of residents (1900栋居民楼) is not people
+    kind = _kinds("吸引了多少人去登山？")["数量"]
+    assert kind.held_by(normalise("吸引超42万游客登山踏青")) and kind.held_by(normalise("吸引就业超14000人"))
+    assert not kind.held_by(normalise("先后改造近1900栋居民楼"))
+
+
+def test_an_honour_question_wants_a_named_award():
+    kind = _kinds("社区处今年获得了什么荣誉？")["荣誉"]
+    assert kind.held_by(normalise("今年,这一支年轻的队伍荣获全国工人先锋号"))
+    assert kind.held_by(normalise("永红片区改造项目获评中国人居环境范例奖"))
+    assert not kind.held_by(normalise("能够有幸承担重任并获得荣誉,我们感到无尚光荣"))
+
+
+def test_the_verb_of_a_title_question_only_phrases_it():
+    from rag.evidence.asked_type import kind_phrasing
+
+    q = normalise("李先侠在石景山区担任什么职务？")
+    assert any("担任" in p for p in kind_phrasing(q, asked_types(q)))

@@ -26,3 +26,16 @@ def test_a_street_name_of_one_longer_word_is_found_and_a_suffix_word_is_no_name(
     assert local_places(normalise("石景山鲁谷街道结合实际")) == ["鲁谷街道"]
     # a rewrite that glued 小区 before 社区 names no community 小区社区
     assert "小区社区" not in local_places(normalise("联系点小区社区处用什么办法帮这些小区"))
+
+
+def test_a_kind_of_community_counted_or_an_office_is_no_place():
+    from rag.text.gazetteer import local_places
+    from rag.text.text_match import normalise
+
+    # counted, 试点社区 is a kind of community: 9个试点社区, 试点社区有几个
+    assert local_places(normalise("试点社区有几个？")) == []
+    assert local_places(normalise("形成9个试点社区和4个老旧小区韧性建设项目清单")) == []
+    # a named one is still found, also when something else is counted after it
+    assert local_places(normalise("永红街道有几个小区")) == ["永红街道"]
+    # an office's name that runs on through 社区 (城市建设司社区建设处) is no community
+    assert local_places(normalise("住建部城市建设司社区建设处今年获得了什么荣誉")) == []

