@@ -105,6 +105,8 @@ def place_mentions(text_norm: str, also: frozenset[str] = frozenset()) -> list[s
             continue
         if (words[i] in names or words[i] in also) and len(words[i]) >= 2:
             found.append(words[i])
+        elif words[i].endswith("园") and ((park := words[i][:-1]) in names or park in also) and len(park) >= 2:
+            found.append(park)  # 中关村海淀园, 石景山园: a park named after its district is in that district
         i += 1
     return found
 

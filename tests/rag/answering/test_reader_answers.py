@@ -355,3 +355,11 @@ def test_an_everyday_verb_the_documents_say_otherwise_is_no_missing_word(service
 def test_a_title_question_is_answered_from_where_the_person_is_introduced(service):
     a = service.ask("李先侠在石景山区担任什么职务？")
     assert not a.refused and "常务副区长" in _body(a.answer)
+
+
+def test_a_park_named_after_another_district_is_not_given_this_districts_park_figure(service):
+    # 中关村海淀园 is in 海淀区; the documents give only 中关村石景山园's figures
+    a = service.ask("中关村海淀园2024年实现收入多少？")
+    assert a.refused and _body(a.answer).startswith("资料中没有海淀")
+    b = service.ask("中关村石景山园2024年实现收入多少？")
+    assert not b.refused and "4600亿元" in _body(b.answer)
