@@ -173,6 +173,7 @@ def test_an_honour_question_wants_a_named_award():
     kind = _kinds("社区处今年获得了什么荣誉？")["荣誉"]
     assert kind.held_by(normalise("今年,这一支年轻的队伍荣获全国工人先锋号"))
     assert kind.held_by(normalise("永红片区改造项目获评中国人居环境范例奖"))
+    assert kind.held_by(normalise("体育花苑电梯加装工作入围常州市2023年度30件民生实事项目优秀典型案例"))
     assert not kind.held_by(normalise("能够有幸承担重任并获得荣誉,我们感到无尚光荣"))
 
 
