@@ -19,7 +19,7 @@ from rag.answering.llm_client import LLMUnavailable
 from rag.answering.offline_answerer import OfflineAnswerer, close_sentence
 from rag.answering.prompts import load_prompt
 from rag.answering.query_rewriter import condense_prompt, needs_rewrite, rewrite_offline, turns
-from rag.evidence.reader import Reading, place_predicate, read
+from rag.evidence.reader import Reading, follow_up_reading, place_predicate, read
 from rag.evidence.refusal import assess
 from rag.evidence.spelling import apply_fixes, typo_fixes
 from rag.retrieval.searcher import Filters, Searcher
@@ -47,18 +47,18 @@ class AnswerService:
         result = self.searcher.search(question, k=k, mode=mode, filters=filters)
         snap = self.searcher.snapshot()
         embedder = self.searcher.embedder if snap.has_sentence_vectors else None
-        reading = read(question, result.hits, snap, result.query_vector, embedder, filters, asked=asked)
-        if any(not t.isdigit() for t in reading.own_subject):  # a year alone (那2024年呢) is no topic of its own
+        hits = result.hits
+        places, _kinds, own = follow_up_reading(question, asked, snap)
+        if any(not t.isdigit() for t in own):  # a year alone (那2024年呢) is no topic of its own
             # a follow-up with a subject of its own (那西山绿道吸引了多少游客 after 2024年首钢园…) is also retrieved by
             # its own words at the conversation's place: retrieved with the previous question glued on, the previous
             # topic's passage ranks first and its sentences ride on that rank
-            own = self.searcher.search(" ".join([*reading.places, asked]), k=k, mode=mode, filters=filters).hits
-            best = {h.chunk.chunk_id: h for h in result.hits}
-            for h in own:
+            best = {h.chunk.chunk_id: h for h in hits}
+            for h in self.searcher.search(" ".join([*places, asked]), k=k, mode=mode, filters=filters).hits:
                 if h.chunk.chunk_id not in best or h.score > best[h.chunk.chunk_id].score:
                     best[h.chunk.chunk_id] = h
-            merged = sorted(best.values(), key=lambda h: -h.score)
-            reading = read(question, merged, snap, result.query_vector, embedder, filters, asked=asked)
+            hits = sorted(best.values(), key=lambda h: -h.score)
+        reading = read(question, hits, snap, result.query_vector, embedder, filters, asked=asked)
         if reading.places and not reading.answered_on_place():
             about = place_predicate(reading.places, snap)
             # lexical leg only: the query is already embedded, and the place restriction does the narrowing

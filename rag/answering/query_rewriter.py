@@ -75,8 +75,8 @@ def _subject(question: str) -> str:
     runs = _noun_runs(question)
     if len(runs) >= 2 and (span := _place_span(normalise(runs[0]))) and span == (0, len(runs[0])):
         start = question.find(runs[0]) + len(runs[0])
-        between = question[start:question.find(runs[1], start)] if question.find(runs[1], start) >= 0 else None
-        if between is not None and _modifies(between):
+        end = question.find(runs[1], start)
+        if end >= 0 and _modifies(between := question[start:end]):
             return between.lstrip("的") + runs[1]
     return next(iter(runs), "")
 

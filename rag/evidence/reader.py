@@ -104,7 +104,6 @@ class Reading:
     unknown_share: float = 0.0  # share of the subject's weight in words the knowledge base never uses
     subject: dict[str, float] = field(default_factory=dict)  # the question's subject words and idf (subject_weights)
     asked: str = ""  # a follow-up's own words when they have a subject of their own (这是从哪年开始算的)
-    own_subject: dict[str, float] = field(default_factory=dict)  # that subject's words (西山绿道, 吸引, 游客)
     subject_known: bool = True  # some subject word is one the documents use: focus can tell sentences apart
 
     @property
@@ -329,11 +328,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     previous turn's fact (近1900栋) is not given again as the answer."""
     q_norm = normalise(question)
     asked_norm = normalise(asked) if asked else ""
-    # a follow-up naming its own place asks about it, not about the previous turn's (石景山那边物业有上红榜的吗 after
-    # a question about 永红): the rewrite glued both
-    places = (asked_places(asked, snap) if asked else []) or asked_places(question, snap)
-    own_kinds = asked_types(asked_norm) if asked else []
-    own = subject_weights(asked, snap, places, own_kinds) if asked else {}
+    places, own_kinds, own = follow_up_reading(question, asked, snap)
     kinds = (own_kinds if own else []) or asked_types(q_norm)
     reading = Reading(question, answer_form(asked_norm if own else q_norm, kinds), kinds, places, list(hits),
                       # 那到2025年呢: its own year; a follow-up with a subject of its own (那西山绿道吸引了多少游客 after
@@ -357,7 +352,6 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     reading.subject = subject_weights(question, snap, reading.places, kinds)
     if own:  # the follow-up's own subject leads; the previous turn's words only keep it on topic
         reading.asked = asked
-        reading.own_subject = own
         reading.subject = {**{t: CONTEXT_WEIGHT * w for t, w in reading.subject.items()}, **own}
     kb_words = {t: w for t, w in reading.subject.items() if known(t, snap)}
     total_subject = sum(reading.subject.values())
@@ -426,6 +420,17 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
 
 
 CONTEXT_WEIGHT = 0.25  # a follow-up's inherited subject words, against its own
+
+
+def follow_up_reading(question: str, asked: str | None, snap: Snapshot) -> tuple[list[str], list[AskedType],
+                                                                                  dict[str, float]]:
+    """(asked places, the follow-up's own asked kinds, its own subject words) for `question`, the rewrite of the
+    follow-up `asked` (no follow-up: the question's places, [], {}). A follow-up naming its own place asks about it,
+    not about the previous turn's (石景山那边物业有上红榜的吗 after a question about 永红): the rewrite glued both."""
+    places = (asked_places(asked, snap) if asked else []) or asked_places(question, snap)
+    own_kinds = asked_types(normalise(asked)) if asked else []
+    own = subject_weights(asked, snap, places, own_kinds) if asked else {}
+    return places, own_kinds, own
 
 
 def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: list[AskedType]) -> dict[str, float]:
