@@ -42,7 +42,7 @@ class AskedType:
 
 
 TYPES = [
-    AskedType("金额", re.compile(r"多少钱|几块钱|多少(万|亿)?元|费用|价格|票价|收费|出资|投入多少|"
+    AskedType("金额", re.compile(r"多少钱|几块钱|多少(万|亿)?元|(?<!免)费用|价格|票价|收费|出资|投入多少|"
                                 r"多少[\u4e00-\u9fff]{0,4}(补贴|补助|补偿|资金|经费|投资|奖励|奖金)|"
                                 r"(补贴|补助|补偿|资金|经费|投资|奖金)(是|有|给|能拿)?多少|"
                                 r"(?<!浪)费(用)?(是|有|要|得|交|收)?多少|"  # 物业费多少, 停车费交多少
@@ -233,6 +233,9 @@ def _role_specific(person: AskedType, question_norm: str) -> AskedType:
     return person
 
 
+_MONEY_NOUN = re.compile(r"(补贴|补助|补偿|资金|经费|投资|奖励|奖金|费用)$")
+
+
 def asked_types(question_norm: str) -> list[AskedType]:
     """The answer kinds a (normalised) question asks for; a specific kind hides the generic 数量."""
     found, groups = [], set()
@@ -241,12 +244,18 @@ def asked_types(question_norm: str) -> list[AskedType]:
             if t.name == "人名":
                 t = _role_specific(t, question_norm)
             elif t.name == "数量":
-                t = _measure_specific(t, question_norm)
+                if _MONEY_NOUN.search(counted_noun(question_norm)) and "金额" not in {f.name for f in found}:
+                    t = _MONEY  # 多少人才发展专项资金: what is counted is money, however long its name
+                else:
+                    t = _measure_specific(t, question_norm)
             found.append(t)
             groups.add(t.group)
     if len(found) > 1:
         found = [t for t in found if t.name != "数量"]
     return found
+
+
+_MONEY = next(t for t in TYPES if t.name == "金额")
 
 
 def kind_phrasing(question_norm: str, kinds: list[AskedType]) -> list[str]:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from rag.evidence.question_parse import QUESTION_CHARS, focus_clauses, frames_question, new_word_runs, pos_words
 from rag.retrieval.snapshot import Snapshot
 from rag.text.text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
-from rag.text.thesaurus import thesaurus_of
+from rag.text.thesaurus import function_word, thesaurus_of
 
 _CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
 # An evaluation (太差, 挺烂) or a noun whose condition the asker describes (腿脚不好, 视力不行) tells the asker's
@@ -54,6 +54,20 @@ def known(term: str, snap: Snapshot) -> bool:
         return True
     stem = colloquial_stem(term)
     return bool(stem) and snap.mentions(stem)
+
+
+def framing_word(term: str, snap: Snapshot) -> bool:
+    """A word the documents never write that frames the asking rather than naming the asked fact:
+    - a function word (到底, 已经, 真的): the asker's stance. Through its thesaurus senses (到底 ~ 彻底, 根本) it
+      would count as a word the documents use, and every sentence would lack it;
+    - a one-character verb with its result (装好, 改完, 弄完): the action done, as 装了 says it. The documents
+      write a finished action their own way (建成使用, 竣工), and the bare verb is no subject word either."""
+    if snap.knows(term):
+        return False
+    return function_word(term) or (len(term) == 2 and term[1] in _RESULT and "\u4e00" <= term[0] <= "\u9fff")
+
+
+_RESULT = set("好完")
 
 
 def absent_terms(question: str, snap: Snapshot) -> list[str]:

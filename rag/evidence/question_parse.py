@@ -44,6 +44,16 @@ def frames_question(word: str, flag: str) -> bool:
         or (flag.startswith("m") and bool(_DEMONSTRATIVE.match(word))) or bool(_PERFECTIVE_TAIL.match(word))
 
 
+# 永红那块儿, 衙门口那片: a demonstrative with a locative classifier points at the place just named ("over there")
+_LOCATIVE = {"块", "片", "边", "带", "头"}
+
+
+def deictic_words(words: list[tuple[str, str]]) -> set[str]:
+    """The classifiers that make 那块儿 / 这片儿 a pointer at a place (jieba cuts 那|块儿 and tags 块儿 a noun)."""
+    return {w for (prev, _), (w, _) in zip(words, words[1:])
+            if prev in ("那", "这", "哪") and w.rstrip("儿") in _LOCATIVE}
+
+
 ASKING = re.compile(r"吗|么|什么|多少|(?<!好)几|哪|谁|怎|如何|是否|能否|可以|啥|咋|呢|([\u4e00-\u9fff])[不没]\1")
 
 

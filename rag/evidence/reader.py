@@ -23,12 +23,13 @@ from pathlib import Path
 
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
-from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, known
+from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, known, framing_word
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
-from rag.evidence.question_parse import frames_question, pos_words
+from rag.evidence.question_parse import deictic_words, frames_question, pos_words
 from rag.evidence.sentence_ranker import score as rank_score
 from rag.evidence.sentence_ranker import signals
+from rag.ingest.sentences import SPEAKER
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import (contains, county_short_forms, division_named, divisions, forms, full_name, region_place,
@@ -52,8 +53,6 @@ _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:以来|至今|起|开始)")
 # The question asks a running total (2021年以来一共, 截至2023年累计), not one year's figure.
 _ASKS_SPAN = re.compile(r"以来|至今|累计|一共|总共|共计|截至|截止|到现在|到目前|为止|年开始|年起")
-# The document's own voice (a district's press conference, a bureau's report): 我们, 我区, 全区 mean its region.
-_SPEAKER = re.compile(r"我们|我区|本区|我市|本市|全区|全市|我街道|本街道")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
 
 
@@ -304,6 +303,18 @@ def _opening(text: str, start: int) -> str:
     return clause if _ASKED_YEAR.search(clause) else ""
 
 
+_CLAUSE_STOP = re.compile(r"[，,；;。！？!?]")
+
+
+def _through_figure(text_norm: str, kinds: list[AskedType]) -> str:
+    """The sentence up to the end of the last clause that carries a figure of the asked kind."""
+    ends = [m.end() for k in kinds for m in k.carries.finditer(text_norm)]
+    if not ends:
+        return text_norm
+    stop = _CLAUSE_STOP.search(text_norm, max(ends))
+    return text_norm[:stop.start()] if stop else text_norm
+
+
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
     return {a + b for a, b in zip(chars, chars[1:])}
@@ -373,6 +384,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
         rows = snap.sentence_rows(hit.chunk.chunk_id)
         spans = [(snap.sentences[j]["start"], snap.sentences[j]["end"], snap.sentences[j]["about"], j)
                  for j in rows] if rows else [(s, e, [], None) for s, e in split_sentences(hit.chunk.text)]
+        named_in = {j: snap.sentences[j]["places"] for j in rows}
         prior = max(hit.score, 0.0) / top
         for s, e, about, j in spans:
             about = [_as_place(p) for p in about]
@@ -381,7 +393,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
                 continue  # the document's own rhetorical questions, and text that addresses a model
             norm = _norm(text)
             region = hit.doc.meta.region
-            if region and region != "全国" and _SPEAKER.search(norm):
+            if region and region != "全国" and SPEAKER.search(norm):
                 # 我们…建成40.2公里西山绿道,实现与海淀区联通: the speaker's own district is what it is about
                 about = [*about, _as_place(region)]
             lex_terms = sum(w for t, w in weights.items() if t in norm) / total
@@ -399,7 +411,11 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
                 on = "全国" in norm or not any(p != "全国" for p in about)
             # nor is one district's figure the city's, or one street's the district's: the sentence is about the
             # asked place (the evidence check reads that), but its figure is not the asked place's
-            whole = not (on and wholes and any(part_of(p, about, region, norm, q_norm, whole_asked) for p in wholes))
+            # a street or estate named only after the figure (…5000万元人才发展专项资金,运营景贤小镇) is what a later
+            # clause acts on, unless the passage already speaks about a part (永红街道's section: …19464户,永红片区…)
+            inherited_part = any(p not in divisions() and p not in named_in.get(j, ()) for p in about)
+            counted = norm if inherited_part else _through_figure(norm, kinds)
+            whole = not (on and wholes and any(part_of(p, about, region, counted, q_norm, whole_asked) for p in wholes))
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
             focus = _focus(focus_words, norm, head)
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
@@ -407,6 +423,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             spec = _most_specific(about, hit.doc.meta.region)
             if on and reading.places and sibling_place(spec, reading.places):
                 on = False  # 我们…建成40.2公里西山绿道,实现与海淀区联通 speaks about 石景山, not 海淀区 it reaches
+            if on and wholes and whole and spec not in divisions():
+                spec = wholes[0]  # the local place is named in passing (运营景贤小镇 after the figure): the figure is the asked place's
             sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds))
             score = rank_score(sig)
             out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score, spec, focus, sig,
@@ -441,11 +459,13 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     place_forms = {f for p in places for f in forms(p)} | set(places)
     question = without_places(normalise(question), places)  # 永红装了几部电梯 cuts 永|红装 with the name in
     phrasing = kind_phrasing(question, kinds)
-    framing = {w for w, f in pos_words(question) if frames_question(w, f)}
+    words = pos_words(question)
+    framing = {w for w, f in words if frames_question(w, f)} | deictic_words(words)
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
         if len(t) < 2 or t in STOPWORDS or t in skip or QUESTION_WORDS.search(t) or t in framing \
-                or frames_question(t, "") or any(t in f or f in t for f in place_forms) or any(t in p for p in phrasing):
+                or frames_question(t, "") or framing_word(t, snap) or any(t in f or f in t for f in place_forms) \
+                or any(t in p for p in phrasing):
             continue
         out[t] = w * snap.bm25.idf(t)
     return out

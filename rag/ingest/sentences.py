@@ -19,6 +19,8 @@ from rag.text.sentence_split import split_sentences
 from rag.text.text_match import normalise
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
+# The document's own voice (a district's press conference, a bureau's report): 我们, 我区, 全区 mean its region.
+SPEAKER = re.compile(r"我们|我区|本区|我市|本市|全区|全市|我街道|本街道")
 
 
 def is_division(name: str) -> bool:
@@ -39,7 +41,8 @@ def sentence_rows(doc: Document, chunks: list[Chunk]) -> list[dict]:
     The context a sentence inherits is the places of the last sentence before it that named a division, else
     its headings' places (a section headed 钟楼区永红街道党工委 speaks about 永红街道), else the document's region.
     A sentence that names only places *around* its context (入围常州市2023年度…案例 in 永红街道's section,
-    北京第一个… in 石景山's report) still speaks about its context: the wider place is named in passing."""
+    北京第一个… in 石景山's report) still speaks about its context: the wider place is named in passing. So does a
+    sentence in the document's own voice (我们, 全区) that names another district (实现与海淀区联通)."""
     also = county_short_forms(normalise(doc.text))
     region = [doc.meta.region] if doc.meta.region and doc.meta.region != "全国" else []
     rows = []
@@ -51,7 +54,12 @@ def sentence_rows(doc: Document, chunks: list[Chunk]) -> list[dict]:
             own = named_places(norm, also)
             named = [p for p in own if is_division(p)]
             context = last or head or region
-            if named and not all(_around(d, context) for d in named):
+            if named and region and SPEAKER.search(norm):
+                # 我们…建成西山绿道,实现与海淀区联通;推动松林公园…: the speaker's own district is what this and the
+                # clauses after it speak about; the other district is named in passing
+                last = region
+                about = own + region
+            elif named and not all(_around(d, context) for d in named):
                 last = own
                 about = own
             else:

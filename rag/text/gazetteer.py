@@ -200,9 +200,9 @@ LOCAL_SUFFIXES = ("街道", "社区", "小区", "新村", "花园", "花苑", "�
 _GENERIC_LOCAL = {"老旧小区", "老小区", "旧小区", "城中村", "新农村", "农村", "乡村", "城镇", "乡镇", "本小区", "该小区", "各小区",
                   "全小区", "城乡", "老旧", "各村", "全村", "本村"}
 _PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "r", "q", "x", "eng", "y", "e", "o", "f")
-# A question word, quantifier or demonstrative before the suffix (几个社区, 哪些小区, 那个街道) makes a phrase
+# A question word, quantifier or demonstrative before the suffix (几个社区, 哪些小区, 所有小区, 那个街道) makes a phrase
 # about some place, not the name of one.
-_NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各")
+_NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各", "所有", "全部", "任何", "其他", "其它", "别的")
 # A place is named, not counted: 9个试点社区 and 试点社区有几个 speak of a kind of community, not of one.
 # An organ of government before 社区 (城市建设司社区建设处) makes an office's name, not a community's.
 _ORGAN = re.compile(r"[司局厅部委署办处]$")
@@ -229,9 +229,10 @@ def local_places(text_norm: str) -> list[str]:
         j = i - 1
         while len(prefix) < 4 and j >= 0:
             w, f = words[j]
-            # one word of up to four characters may be the whole name (南大街 of 南大街街道); shorter words join
+            # one word of up to four characters may be the whole name (南大街 of 南大街街道); shorter words join;
+            # a verb-noun only completes a name too short to be one (运营|景贤小镇 is a verb and its object)
             if (len(w) > 2 and (prefix or len(w) > 4)) or w in STOPWORDS \
-                    or f.startswith(_PREFIX_STOP_FLAGS) and not f.startswith("vn") \
+                    or f.startswith(_PREFIX_STOP_FLAGS) and not (f.startswith("vn") and len(prefix) < 2) \
                     or w in place_names() or w.endswith(LOCAL_SUFFIXES) or not all("\u4e00" <= c <= "\u9fff" for c in w):
                 break
             prefix = w + prefix

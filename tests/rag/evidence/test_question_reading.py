@@ -1,5 +1,5 @@
 """What frames a question and when a sentence states its facts (pure text rules, no index needed)."""
-from rag.evidence.question_parse import frames_question
+from rag.evidence.question_parse import deictic_words, frames_question, pos_words
 from rag.evidence.reader import stated_years
 
 
@@ -16,3 +16,16 @@ def test_a_comparison_base_is_not_the_year_a_fact_is_stated_for():
     assert stated_years("2024年较2020年下降5.9微克/立方米") == ["2024"]
     assert stated_years("石景山的pm2.5跟2020年比降了多少") == []
     assert stated_years("2020年,高精尖产业收入2069.5亿元,同比增长16.3%") == ["2020"]
+
+
+def test_a_demonstrative_with_a_locative_classifier_points_at_the_named_place():
+    assert deictic_words(pos_words("永红那块儿电梯装了几部")) == {"块儿"}
+    assert deictic_words(pos_words("一块儿去看看")) == set()  # no demonstrative: 一块儿 is "together"
+
+
+def test_a_count_of_money_is_asked_as_an_amount_and_free_use_is_no_fee():
+    from rag.evidence.asked_type import asked_types
+
+    assert [k.name for k in asked_types("景贤计划每年设置多少人才发展专项资金")] == ["金额"]
+    assert [k.name for k in asked_types("有多少个项目获得资金")] == ["数量"]
+    assert "金额" not in [k.name for k in asked_types("办公的地方能免费用多久")]

@@ -38,3 +38,12 @@ def test_unchanged_documents_keep_their_sentence_vectors(tmp_path, docs_copy):
     kept = [i for i, r in enumerate(after.sentences) if r["chunk_id"].startswith(one[0].stem.split("_")[0])]
     assert len(kept) == len(before.sentences)
     assert (after.sentence_vectors[kept] == before.sentence_vectors).all()
+
+
+def test_a_district_named_in_the_speakers_own_sentence_is_not_what_the_next_clause_speaks_about(seed_index):
+    stored = IndexStore(seed_index).load()
+    chunks = {c.chunk_id: c for c in stored.chunks}
+    parks = next(r for r in stored.sentences
+                 if "12处全龄友好公园" in normalise(chunks[r["chunk_id"]].text[r["start"]:r["end"]]))
+    # the clause before it (我们…实现与海淀区联通) names 海淀区 in passing
+    assert "海淀区" not in parks["about"] and any("石景山" in p for p in parks["about"])

@@ -12,3 +12,11 @@ def test_only_true_synonyms_of_two_characters_or_more():
     assert all(len(w) >= 2 for w in thesaurus_of("人家"))
     assert thesaurus_of("公积金") == {"公共积累"}  # nothing the documents say: 公积金 stays a word they never use
     assert thesaurus_of("没有这个词") == frozenset()
+
+
+def test_function_words_are_told_from_words_that_also_name_a_thing():
+    from rag.text.thesaurus import function_word
+
+    assert function_word("到底") and function_word("已经") and function_word("真的")
+    assert not function_word("究竟")  # also 结果 (an outcome): a thing
+    assert not function_word("电梯") and not function_word("同意")
