@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rag.evidence.question_parse import pos_words
 from rag.retrieval.snapshot import Snapshot
 from rag.text.homophones import homophones
 from rag.text.text_match import jieba_instance, normalise
@@ -40,7 +41,8 @@ def _candidates(word: str, snap: Snapshot) -> set[str]:
 
 
 def _words(question_norm: str) -> set[str]:
-    """The question's 3–4 字 words, and its 4 字 runs of two or three tokens: a typo often splits the cut
+    """The question's 3–4 字 words, its 4 字 runs of two or three tokens and its 2 字 runs of two lone characters:
+    a typo often splits the cut
     (老久小区 is cut 老|久|小区, so the word to correct is the run). Shorter runs are left alone: 国家|对 is
     one change away from 国家队, and a run that short is too often a real phrase."""
     jieba = jieba_instance()
@@ -51,7 +53,16 @@ def _words(question_norm: str) -> set[str]:
             run = "".join(tokens[i:i + n])
             if len(run) == 4 and _cjk(run):
                 words.add(run)
+    # a two-字 word the typo broke into two lone characters (搬签 for 搬迁 is cut 搬|签): both a noun or verb
+    # character, as a broken content word is (not 一|平, 成|小, 前|要)
+    tagged = pos_words(question_norm)
+    for (a, fa), (b, fb) in zip(tagged, tagged[1:]):
+        if len(a) == len(b) == 1 and _cjk(a + b) and fa[:1] in "nv" and fb[:1] in "nv" and not {a, b} & _AUXILIARY:
+            words.add(a + b)
     return words
+
+
+_AUXILIARY = set("是有能要会可想得让给在")  # verbs that go with anything (前|要, 人|能): no broken word
 
 
 def typo_fixes(question: str, snap: Snapshot) -> list[Fix]:
@@ -60,7 +71,7 @@ def typo_fixes(question: str, snap: Snapshot) -> list[Fix]:
     fixes = []
     for word in sorted(_words(normalise(question)), key=len, reverse=True):
         if jieba.dt.FREQ.get(word) or snap.knows(word) or snap.mentions(word) \
-                or any(word in f.meant or f.typed in word for f in fixes):
+                or any(word in f.meant or word in f.typed or f.typed in word for f in fixes):
             continue
         found = _candidates(word, snap)
         if len(found) == 1:

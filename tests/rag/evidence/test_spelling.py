@@ -16,6 +16,8 @@ def snap(searcher):
     # the typo splits jieba's cut (老|久|小区, 加|状|电梯): the 4 字 run is the word corrected
     ("老久小区是不是大多是2000年以前盖的", "老久小区", "老旧小区"),
     ("石景山老楼加状电梯一共装了多少部啊", "加状电梯", "加装电梯"),
+    # a two-字 word broken into two lone characters (搬|签)
+    ("麻峪村搬签那事儿现在有眉目没？", "搬签", "搬迁"),
 ])
 def test_a_pinyin_typo_is_corrected_to_the_documents_word(snap, question, typed, meant):
     assert typo_fixes(question, snap) == [Fix(typed, meant)]
@@ -30,6 +32,9 @@ def test_a_pinyin_typo_is_corrected_to_the_documents_word(snap, question, typed,
     "我妈住六楼腿脚不好下不了楼，国家对加装电梯有啥支持",
     "钟楼区那个生态文明建设规划管到哪年",
     "我家在模式口有个老院子，想改成民宿开张",
+    # two lone characters that are no broken word (弄成|小|公园, 开工|前|要) stay as asked
+    "钟楼区那边的空地能弄成小公园不",
+    "老旧小区改造前要先做什么",
 ])
 def test_real_words_are_left_as_asked(snap, question):
     assert typo_fixes(question, snap) == []
