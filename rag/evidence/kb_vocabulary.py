@@ -56,6 +56,12 @@ def known(term: str, snap: Snapshot) -> bool:
     return bool(stem) and snap.mentions(stem)
 
 
+def without_erhua(term: str) -> str:
+    """名儿 → 名, 地儿 → 地, 玩意儿 → 玩意: the spoken 儿 suffix, which written text drops. A word left with one
+    character (名, 事, 地) is too vague to name what is asked; a kind word (名 of 叫啥名儿) phrases the kind."""
+    return term[:-1] if len(term) >= 2 and term.endswith("儿") and term[-2] != "儿" else term
+
+
 def framing_word(term: str, snap: Snapshot) -> bool:
     """A word the documents never write that frames the asking rather than naming the asked fact:
     - a function word (到底, 已经, 真的): the asker's stance. Through its thesaurus senses (到底 ~ 彻底, 根本) it

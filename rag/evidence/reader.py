@@ -23,7 +23,7 @@ from pathlib import Path
 
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
-from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, known, framing_word
+from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, framing_word, known, without_erhua
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import deictic_words, frames_question, pos_words
@@ -32,8 +32,8 @@ from rag.evidence.sentence_ranker import signals
 from rag.ingest.sentences import SPEAKER
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
-from rag.text.gazetteer import (contains, county_short_forms, division_named, divisions, forms, full_name, region_place,
-                                short_form)
+from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, division_named, divisions, forms,
+                                full_name, region_place, short_form)
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of
@@ -423,8 +423,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             spec = _most_specific(about, hit.doc.meta.region)
             if on and reading.places and sibling_place(spec, reading.places):
                 on = False  # 我们…建成40.2公里西山绿道,实现与海淀区联通 speaks about 石景山, not 海淀区 it reaches
-            if on and wholes and whole and spec not in divisions():
-                spec = wholes[0]  # the local place is named in passing (运营景贤小镇 after the figure): the figure is the asked place's
+            if on and wholes and whole and counted != norm \
+                    and any(part_of(p, about, region, norm, q_norm, whole_asked) for p in wholes):
+                spec = wholes[0]  # the place named after the figure (运营景贤小镇) is not whose figure it is
             sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds))
             score = rank_score(sig)
             out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score, spec, focus, sig,
@@ -463,7 +464,8 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     framing = {w for w, f in words if frames_question(w, f)} | deictic_words(words)
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
-        if len(t) < 2 or t in STOPWORDS or t in skip or QUESTION_WORDS.search(t) or t in framing \
+        bare = without_erhua(t)
+        if len(bare) < 2 or bare in STOPWORDS or bare in skip or QUESTION_WORDS.search(t) or t in framing \
                 or frames_question(t, "") or framing_word(t, snap) or any(t in f or f in t for f in place_forms) \
                 or any(t in p for p in phrasing):
             continue
@@ -477,8 +479,12 @@ def without_places(question_norm: str, places: tuple[str, ...] | list[str]) -> s
     documents never use) and the place would be read as a subject."""
     names = {f for p in places for f in (*forms(p), local_short(p)) if len(f) >= 2}
     for name in sorted(names, key=len, reverse=True):
-        question_norm = question_norm.replace(name, " ")
+        # 永红片区 asked as 永红街道: the suffix said after the short name is part of the name, not a subject word
+        question_norm = re.sub(re.escape(name) + _ANY_LOCAL_SUFFIX, " ", question_norm)
     return question_norm
+
+
+_ANY_LOCAL_SUFFIX = "(?:" + "|".join(LOCAL_SUFFIXES) + ")?"
 
 
 def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> float:

@@ -387,3 +387,9 @@ def test_a_place_named_after_the_figure_does_not_make_it_a_parts_figure(service)
     # while a section about a street keeps its sentences that street's, wherever the name falls
     b = service.ask("钟楼区棚户区改造惠及多少户")
     assert _body(b.answer).startswith("资料中没有钟楼区")
+
+
+def test_a_spoken_er_suffix_on_the_kind_word_is_no_subject_word(service):
+    # 叫啥名儿: 名儿 is the spoken 名字, which phrases the kind of answer (a name), not what it is about
+    a = service.ask("模式口以前叫啥名儿？")
+    assert not a.refused and "磨石口" in _body(a.answer)

@@ -15,8 +15,10 @@ def test_specific_kinds_hide_the_generic_count():
 
 
 def test_count_wants_the_asked_measure_word():
-    kind = _kinds("改造时要停水几天？")["数量"]
+    # 几天 asks how long (a duration, not a sum over places: 景贤小镇's 7天 is not a part of 石景山's figure)
+    kind = _kinds("改造时要停水几天？")["时长"]
     assert kind.carries.search("停水时间不超过3天") and not kind.carries.search("涉及3个小区")
+    assert "时长" not in _kinds("前几天石景山发布了什么")
     kind = _kinds("社区处有多少名工作人员？")["数量"]
     assert kind.carries.search("共有12名") and not kind.carries.search("调研了93个市县")
     # 多少个 is answered by any classifier (82家); 多少人才专项资金 asks for money, not people
