@@ -68,16 +68,24 @@ def _answer_place(answer: str) -> str:
     return normalise(head)[span[0]:span[1]] if span else ""
 
 
-def _subject(question: str) -> str:
+_CLASSIFIER = re.compile(r"^[条个座家所处项部台栋片块](?=..)")
+_ASKING_WORD = re.compile(r"多少|几|什么|啥|哪")
+
+
+def _subject(question: str, thing: bool = False) -> str:
     """The first run of noun-like words of a question: its topic. A place that only qualifies the next noun
     (石景山的青年人才创新创业基地建在哪, 石景山区青年…基地) is not the topic: 它 then stands for that noun, and the
-    place is carried separately."""
+    place is carried separately. Nor is a place that acts on the next noun when the pronoun is 它 (`thing`): 它 is a
+    thing, not a district (石景山建了条西山绿道 → 它跟哪个区连起来了 asks about 西山绿道)."""
     runs = _noun_runs(question)
     if len(runs) >= 2 and (span := _place_span(normalise(runs[0]))) and span == (0, len(runs[0])):
         start = question.find(runs[0]) + len(runs[0])
         end = question.find(runs[1], start)
         if end >= 0 and _modifies(between := question[start:end]):
             return between.lstrip("的") + runs[1]
+        if thing and end >= 0 and not _place_span(normalise(runs[1])) and not _ASKING_WORD.search(between):
+            # (石景山区有多少人口: the noun after 多少 is what was asked about the place, which stays the topic)
+            return _CLASSIFIER.sub("", runs[1])  # 建了条西山绿道: the classifier counts, it is no part of the name
     return next(iter(runs), "")
 
 
@@ -185,7 +193,7 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)
     if not named and bare and _starts_with_name(bare):
         q = bare  # 那798艺术区去年游客多少: 那 before a name it does not stand for is "then", not a pronoun
-    if named or (_PRONOUN.match(q) and (named := _subject(prev))):
+    if named or ((pronoun := _PRONOUN.match(q)) and (named := _subject(prev, pronoun.group(0).startswith("它")))):
         if place and place not in named and not _place_span(normalise(q)):
             named = place + named
         return named + q[dem.end() + head:] if head else _PRONOUN.sub(named, q, count=1)

@@ -54,6 +54,16 @@ def deictic_words(words: list[tuple[str, str]]) -> set[str]:
             if prev in ("那", "这", "哪") and w.rstrip("儿") in _LOCATIVE}
 
 
+_MODAL_CHARS = set("能会可要该")
+
+
+def modal_with_verb(term: str) -> bool:
+    """能用, 能住, 会涨: a modal verb with a one-character verb, one token to the index's tokenizer, two words to
+    jieba (能|用). The modal frames the asking; the bare verb is as vague as 装 of 装了 (能源, 要求 are words)."""
+    words = pos_words(term)
+    return len(words) == 2 and words[0][0] in _MODAL_CHARS and len(words[1][0]) == 1
+
+
 ASKING = re.compile(r"吗|么|什么|多少|(?<!好)几|哪|谁|怎|如何|是否|能否|可以|啥|咋|呢|([\u4e00-\u9fff])[不没]\1")
 
 

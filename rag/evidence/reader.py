@@ -26,7 +26,7 @@ from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, framing_word, known, without_erhua
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
-from rag.evidence.question_parse import deictic_words, frames_question, pos_words
+from rag.evidence.question_parse import deictic_words, frames_question, modal_with_verb, pos_words
 from rag.evidence.sentence_ranker import score as rank_score
 from rag.evidence.sentence_ranker import signals
 from rag.ingest.sentences import SPEAKER
@@ -37,7 +37,7 @@ from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, di
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of
-from rag.text.thesaurus import thesaurus_of
+from rag.text.thesaurus import everyday_to_written
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
 SEM_FLOOR, SEM_SPAN = 0.85, 0.08
@@ -465,7 +465,8 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
         bare = without_erhua(t)
-        if len(bare) < 2 or bare in STOPWORDS or bare in skip or QUESTION_WORDS.search(t) or t in framing \
+        # a demonstrative with one character (那能, 这就) points and frames; it names nothing asked about
+        if len(bare) < 2 or (len(t) == 2 and (t[0] in "这那" or modal_with_verb(t))) or bare in STOPWORDS or bare in skip or QUESTION_WORDS.search(t) or t in framing \
                 or frames_question(t, "") or framing_word(t, snap) or any(t in f or f in t for f in place_forms) \
                 or any(t in p for p in phrasing):
             continue
@@ -494,7 +495,7 @@ def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> flo
         return 1.0
     where = sentence_norm + " " + head_norm
     return sum(w for t, w in weights.items() if t in where or any(x in where for x in synonyms_of(t))
-               or any(x in where for x in thesaurus_of(t))  # 爬山 said, 登山 written
+               or any(x in where for x in everyday_to_written(t))  # 爬山 said, 登山 written; 沾光 → 受益 → 惠及
                or ((stem := colloquial_stem(t)) and stem in where) or _contracted(t).search(where)) / total
 
 

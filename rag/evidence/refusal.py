@@ -39,7 +39,7 @@ from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.sentence_split import SENTENCE
 from rag.text.text_match import normalise, synonyms_of, tokenize
-from rag.text.thesaurus import thesaurus_of
+from rag.text.thesaurus import everyday_to_written
 
 SYNONYM_CREDIT = 0.7  # a word counts this much when only a synonym of it is in the passage
 
@@ -79,7 +79,8 @@ def _covered(weights: dict[str, float], tokens: set[str]) -> float:
     total = sum(weights.values())
     if not total:
         return 0.0
-    got = sum(w if t in tokens else (SYNONYM_CREDIT * w if synonyms_of(t) & tokens or thesaurus_of(t) & tokens else 0.0)
+    got = sum(w if t in tokens else (SYNONYM_CREDIT * w if synonyms_of(t) & tokens or everyday_to_written(t) & tokens
+                                     else 0.0)
               for t, w in weights.items())
     return got / total
 

@@ -65,3 +65,13 @@ def function_word(word: str) -> bool:
     """Is `word` a function word in one of its senses and a thing in none (到底, 已经, 原来; not 究竟, which is
     also 结果, nor 大概, also 梗概)? Said in a question, it frames the asking and names nothing asked about."""
     return word in _function_words()
+
+
+@lru_cache(maxsize=8192)
+def everyday_to_written(word: str) -> frozenset[str]:
+    """`word`'s thesaurus synonyms and, for each, the domain's own synonyms (resources/synonyms.txt): a resident's
+    沾光 is the thesaurus' 受益, which the documents write 惠及."""
+    from rag.text.text_match import synonyms_of
+
+    near = thesaurus_of(word)
+    return frozenset(near | {y for x in near for y in synonyms_of(x)})

@@ -81,3 +81,11 @@ def test_a_follow_up_of_a_follow_up_keeps_the_conversations_place():
     # but a follow-up naming its own place, after a follow-up, is not moved to the first turn's place
     history = ["石景山未來五年要改多少老舊小區？", "棚戶區要改哪幾個？"]
     assert rewrite_offline("黃莊村呢？", history) == "棚戶區要改哪幾個，黃莊村呢？"
+
+
+def test_it_stands_for_the_thing_a_place_acts_on_not_the_place():
+    # 它 is a thing: after 石景山建了条西山绿道, it is the greenway (the place is carried along)
+    out = rewrite_offline("它跟哪个区连起来了？", ["石景山建了条西山绿道，有多长啊？"])
+    assert "西山绿道" in out and "条" not in out and "石景山" in out
+    # 那 (that, there) still takes the first topic
+    assert rewrite_offline("那里有多少人？", ["石景山建了条西山绿道，有多长啊？"]).startswith("石景山")

@@ -393,3 +393,9 @@ def test_a_spoken_er_suffix_on_the_kind_word_is_no_subject_word(service):
     # 叫啥名儿: 名儿 is the spoken 名字, which phrases the kind of answer (a name), not what it is about
     a = service.ask("模式口以前叫啥名儿？")
     assert not a.refused and "磨石口" in _body(a.answer)
+
+
+def test_an_everyday_word_reaches_the_documents_term_through_the_thesaurus_and_the_domain_synonyms(service):
+    # 沾光 is the thesaurus' 受益, which the documents write 惠及
+    a = service.ask("那有多少户沾光了？", history=["永红街道2021年以来改造了多少栋房子？"])
+    assert not a.refused and "19464户" in _body(a.answer)

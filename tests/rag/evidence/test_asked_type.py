@@ -184,3 +184,14 @@ def test_the_verb_of_a_title_question_only_phrases_it():
 
     q = normalise("李先侠在石景山区担任什么职务？")
     assert any("担任" in p for p in kind_phrasing(q, asked_types(q)))
+
+
+def test_a_year_is_no_duration():
+    kind = _kinds("报修以后多久能来人")["时长"]
+    assert kind.carries.search("40分钟内赶赴现场") and kind.carries.search("免费使用1年")
+    assert not kind.carries.search("自2021年以来,共计完成改造房屋568栋")  # a date, not 2021 years
+
+
+def test_how_many_years_ago_asks_a_year_not_a_duration():
+    assert "时间" in _kinds("多少年以前盖的算老旧小区") and "时长" not in _kinds("多少年以前盖的算老旧小区")
+    assert "时长" in _kinds("免费能用多少年")
