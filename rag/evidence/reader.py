@@ -465,13 +465,18 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
         bare = without_erhua(t)
-        # a demonstrative with one character (那能, 这就) points and frames; it names nothing asked about
-        if len(bare) < 2 or (len(t) == 2 and (t[0] in "这那" or modal_with_verb(t))) or bare in STOPWORDS or bare in skip or QUESTION_WORDS.search(t) or t in framing \
-                or frames_question(t, "") or framing_word(t, snap) or any(t in f or f in t for f in place_forms) \
-                or any(t in p for p in phrasing):
+        if len(bare) < 2 or bare in STOPWORDS or bare in skip or QUESTION_WORDS.search(t) or t in framing \
+                or frames_question(t, "") or _points_or_modal(t) or framing_word(t, snap) \
+                or any(t in f or f in t for f in place_forms) or any(t in p for p in phrasing):
             continue
         out[t] = w * snap.bm25.idf(t)
     return out
+
+
+def _points_or_modal(term: str) -> bool:
+    """A demonstrative with one character (那能, 这就: it points and frames) or a modal with a one-character verb
+    (能用): one token to the index's tokenizer, and nothing asked about."""
+    return len(term) == 2 and (term[0] in "这那" or modal_with_verb(term))
 
 
 def without_places(question_norm: str, places: tuple[str, ...] | list[str]) -> str:
