@@ -195,3 +195,10 @@ def test_a_year_is_no_duration():
 def test_how_many_years_ago_asks_a_year_not_a_duration():
     assert "时间" in _kinds("多少年以前盖的算老旧小区") and "时长" not in _kinds("多少年以前盖的算老旧小区")
     assert "时长" in _kinds("免费能用多少年")
+
+
+def test_written_short_units_and_spoken_year_questions():
+    area = _kinds("文化中心多大地方")["面积"]
+    assert area.carries.search("4.1万平文化中心对外开放") and not area.carries.search("3万平台")
+    assert "时间" in _kinds("一般都是几几年盖的") and "时长" not in _kinds("一般都是几几年盖的")
+    assert "长度" in _kinds("西山绿道总长多少公里")
