@@ -71,7 +71,7 @@ def _weights(question: str, snap: Snapshot) -> dict[str, float]:
     terms = snap.bm25.query_terms(question, use_synonyms=False)
     skip = answer_type_words()
     return {t: w * snap.bm25.idf(t) for t, w in terms.items()
-            if without_erhua(t) not in skip and len(without_erhua(t)) >= 2 and known(t, snap)
+            if (bare := without_erhua(t)) not in skip and len(bare) >= 2 and known(t, snap)
             and not framing_word(t, snap) and not any(t in p for p in phrasing)}
 
 

@@ -41,10 +41,9 @@ def _candidates(word: str, snap: Snapshot) -> set[str]:
 
 
 def _words(question_norm: str) -> set[str]:
-    """The question's 3–4 字 words, its 4 字 runs of two or three tokens and its 2 字 runs of two lone characters:
-    a typo often splits the cut
-    (老久小区 is cut 老|久|小区, so the word to correct is the run). Shorter runs are left alone: 国家|对 is
-    one change away from 国家队, and a run that short is too often a real phrase."""
+    """The question's 3–4 字 words and its 4 字 runs of two or three tokens: a typo often splits the cut (老久小区
+    is cut 老|久|小区, so the word to correct is the run). Shorter runs are left alone (国家|对 is one change away
+    from 国家队, and a run that short is too often a real phrase) except two lone noun or verb characters."""
     jieba = jieba_instance()
     words = {w for w in jieba.cut_for_search(question_norm) if 3 <= len(w) <= 4 and _cjk(w)}
     tokens = list(jieba.cut(question_norm, HMM=False))

@@ -21,23 +21,27 @@ def _tree() -> dict:
     return json.loads(tree_file.read_text(encoding="utf-8"))
 
 
-def _groups(node, top: str):
-    """(top-level class, words) of every group of true synonyms under `node`."""
-    for code, sub in node.get("sub", {}).items():
-        if isinstance(sub, dict):
-            yield from _groups(sub, top)
-        elif code.endswith("="):
-            yield top, sub
+def _groups():
+    """(top-level class, words) of every group of true synonyms in the tree."""
+    def walk(node):
+        for code, sub in node.get("sub", {}).items():
+            if isinstance(sub, dict):
+                yield from walk(sub)
+            elif code.endswith("="):
+                yield sub
+
+    for top, node in _tree().items():
+        for group in walk(node):
+            yield top, group
 
 
 @lru_cache(maxsize=1)
 def _synonyms() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
-    for top, node in _tree().items():
-        for _, group in _groups(node, top):
-            words = [w for w in group if len(w) >= 2]
-            for w in words:
-                out.setdefault(w, set()).update(x for x in words if x != w)
+    for _, group in _groups():
+        words = [w for w in group if len(w) >= 2]
+        for w in words:
+            out.setdefault(w, set()).update(x for x in words if x != w)
     return {w: frozenset(s) for w, s in out.items()}
 
 
@@ -49,10 +53,9 @@ _NOUN_CLASSES = set("ABCD")
 @lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
     classes: dict[str, set[str]] = {}
-    for top, node in _tree().items():
-        for _, group in _groups(node, top):
-            for w in group:
-                classes.setdefault(w, set()).add(top)
+    for top, group in _groups():
+        for w in group:
+            classes.setdefault(w, set()).add(top)
     return frozenset(w for w, c in classes.items() if "K" in c and not c & _NOUN_CLASSES)
 
 
