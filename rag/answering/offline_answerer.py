@@ -93,18 +93,29 @@ class OfflineAnswerer:
                                                                                                    reading.question):
             out.pieces.append(("资料没有直接回答这个问题，相关的内容是：", None))
             out.unsettled = True
+        if reading.form == "list" and chosen:
+            # a list reads in document order, and the rest share what length is left in that order (their scores are
+            # near-ties); the best sentence takes its length first, so it is never the one cut to a fragment or left out
+            chosen = chosen[:1] + sorted(chosen[1:], key=lambda s: (s.hit, s.start))
         budget = self.max_chars
+        quoted = []
         for n, s in enumerate(chosen):
             # a figure is one clause or a few around it; explanations may take a whole sentence
             text = _clauses(s.text, reading, min(budget, FIGURE_CHARS if figure else 150))
-            if n == 0 and (figure or reading.scoped):
+            # the place a sentence speaks about leads a figure; not an answer that is itself a place, where the label
+            # would read as the answer (基隆：严长寿，出生于上海市)
+            if n == 0 and (figure or reading.scoped) and not any(k.group == "place" for k in reading.kinds):
                 label = _place_label(s)
                 if label and short_form(label) not in text[:12]:
                     text = f"{label}：{text}"
             if n and len(text) > budget:
                 continue
-            out.pieces.append((text, s.hit))
+            quoted.append((s, text))
             budget -= len(text)
+        if reading.form == "list":
+            quoted.sort(key=lambda q: (q[0].hit, q[0].start))
+        for s, text in quoted:
+            out.pieces.append((text, s.hit))
             if note := relative_year_note(text, reading.hits[s.hit].doc.meta.date):
                 out.pieces.append((note, None))
         return out
@@ -123,9 +134,7 @@ class OfflineAnswerer:
             if any(_overlap(s.text, c.text) > 0.6 for c in chosen):
                 continue
             chosen.append(s)
-        if reading.form != "list":
-            return chosen
-        return sorted(chosen, key=lambda s: (s.hit, s.start))  # a list reads in document order
+        return chosen
 
     def stream(self, question: str, hits: list[Hit], snap: Snapshot, reading: Reading | None = None) -> Iterator[str]:
         """Yield the answer piece by piece, each quote with its marker 【n】 (n = hit position + 1)."""

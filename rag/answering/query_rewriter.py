@@ -77,6 +77,13 @@ def _subject(question: str, thing: bool = False) -> str:
     (石景山的青年人才创新创业基地建在哪, 石景山区青年…基地) is not the topic: 它 then stands for that noun, and the
     place is carried separately. Nor is a place that acts on the next noun when the pronoun is 它 (`thing`): 它 is a
     thing, not a district (石景山建了条西山绿道 → 它跟哪个区连起来了 asks about 西山绿道)."""
+    norm = normalise(question)
+    if norm != question and len(norm) == len(question):
+        # jieba's dictionary is Simplified: cut in Traditional, 創新創業基地 falls apart and 它 would mean 青年人才.
+        # Read the Simplified form, give the words back as the asker wrote them.
+        found = _subject(norm, thing)
+        at = norm.find(found) if found else -1
+        return question[at:at + len(found)] if at >= 0 else found
     runs = _noun_runs(question)
     if len(runs) >= 2 and (span := _place_span(normalise(runs[0]))) and span == (0, len(runs[0])):
         start = question.find(runs[0]) + len(runs[0])

@@ -26,6 +26,13 @@ def has_person_name(text_norm: str) -> bool:
     return any(flag in ("nr", "nrfg", "nrt") and len(word) >= 2 for word, flag in pseg.cut(text_norm))
 
 
+def has_place_name(text_norm: str) -> bool:
+    """A place the gazetteer knows (provinces, cities, counties; Taiwan, Hong Kong, Macau)."""
+    from rag.text.gazetteer import places_in
+
+    return bool(places_in(text_norm))
+
+
 @dataclass(frozen=True)
 class AskedType:
     name: str  # shown to users: 资料中没有找到相关的<name>
@@ -36,9 +43,11 @@ class AskedType:
     scope: str = "sentence"
     group: str = ""  # of several matching types in one group only the first (most specific) counts
     any_person: bool = False  # a tagged personal name also carries the answer (who-questions naming no role)
+    any_place: bool = False  # a gazetteer place name also carries it (出生于上海市: no 位于, no street suffix)
 
     def held_by(self, text_norm: str) -> bool:
-        return bool(self.carries.search(text_norm)) or (self.any_person and has_person_name(text_norm))
+        return bool(self.carries.search(text_norm)) or (self.any_person and has_person_name(text_norm)) \
+            or (self.any_place and has_place_name(text_norm))
 
 
 TYPES = [
@@ -95,8 +104,10 @@ TYPES = [
     AskedType("报刊", re.compile(r"(哪家|哪个|什么|哪份)(报纸|报刊|报|媒体|杂志|网站)"),
               re.compile(r"[\u4e00-\u9fff]{2,}(报|网|杂志|电视台|日报|晚报)"), "passage", "org"),
     AskedType("机构", re.compile(r"哪家|哪个(单位|机构|部门)|什么(单位|机构|部门)"),
+              # 处 of a ministry (社区处, 规划处), not 之处 / 好处 / 多处
               re.compile(r"[\u4e00-\u9fff]{2,}(公司|集团|企业|银行|协会|学会|中心|研究院|委员会|总局|局|厅|部|委|办公室|"
-                         r"报|网|电视台|大学|学院|医院)"), "passage", "org"),
+                         r"报|网|电视台|大学|学院|医院)|[\u4e00-\u9fff]{2,}(?<![之好多各一两几数到此某何长短难益])处"),
+              "passage", "org"),
     # 获得了什么荣誉 wants the award (荣获全国工人先锋号, 获评中国人居环境范例奖), not any sentence about the winner
     AskedType("荣誉", re.compile(r"(什么|啥|哪些|哪个|何)(荣誉|奖项|奖|称号|表彰)|"
                                 r"(获|得|拿)[了过]?个?(什么|啥|哪些)(奖|荣誉|称号|$)"),
@@ -114,9 +125,9 @@ TYPES = [
               re.compile(r"[\u4e00-\u9fff]{1,8}((?<![道思线铁公马出网电水])路|大街|街(?!道|区)|巷|胡同)"), group="place"),
     # 在哪一年 asks for a year, 体现在哪 for an aspect: neither is a place
     AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(在哪里|在哪儿|在哪(?![一个些位年天种方]))|"
-                                r"什么地方|哪个位置|位于哪|坐落在哪|去哪"),
+                                r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)"),  # 长眠于何处: written "where"; 出自何处 asks a source
               re.compile(r"位于|坐落|地处|[\u4e00-\u9fff]{2,8}(路|街|大街|巷|胡同|街道|社区|小区|村|镇|区|园|号|大厦|中心)"),
-              group="place"),
+              group="place", any_place=True),
     # 头几天, 这几年, 近几个月 say "a few", they ask nothing
     # 西山绿道有多长 wants 40.2公里; 多长时间 is a duration (时长), 多大年纪 an age
     AskedType("长度", re.compile(r"多长(?!时间)|多远|多宽|长度|(全长|总长)(是|有)?多少|距离(是|有)?多少"),
@@ -214,12 +225,13 @@ def _nounish(word: str, flag: str) -> bool:
     return flag.startswith(("n", "vn"))
 
 
-_COUNT = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*[{_MEASURES}]")
+# a number with its measure word, or a number of 万/亿 before the noun itself (超42万游客 counts people without 名)
+_COUNT = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*((万|亿)\s*[{_MEASURES}]?|[{_MEASURES}])")
 
 
 def counts(noun: str, text_norm: str, window: int = 12) -> bool:
-    """Does the text give a count of `noun` — a number with its measure word and the noun's head within a few
-    characters after it (8个小区, 14个“人人社区”共同体示范点) or before it (电梯33台)?"""
+    """Does the text give a count of `noun` — a number with its measure word (or its 万/亿) and the noun's head
+    within a few characters after it (8个小区, 14个“人人社区”共同体示范点, 超42万游客) or before it (电梯33台)?"""
     head = noun[-2:]
     for m in _COUNT.finditer(text_norm):
         after = re.split(r"[，。；,;]", text_norm[m.end():m.end() + window], 1)[0]

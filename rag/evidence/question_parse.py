@@ -32,6 +32,8 @@ _MODALS = {"不能", "能够", "可以", "不可以", "可不可以", "不会", 
 # The scope of the asking (整个钟楼区), a demonstrative with its classifier (那条街, 这个: tagged mq, not r) and
 # a perfective question tail (好了没, 修了没有) frame the question too.
 _SCOPE = {"整个"}  # not 全市: 在全市第一个搞样板楼 names the documents' own 全市首推
+# Hearsay (听说麻峪村要搬了) says where the asker heard it, not what is asked.
+_HEARSAY = {"听说", "据说", "听人说", "听别人说", "听讲", "传言", "听闻"}
 _DEMONSTRATIVE = re.compile(r"^[这那哪此该每]")
 _PERFECTIVE_TAIL = re.compile(r".了没有?$")
 
@@ -40,7 +42,7 @@ def frames_question(word: str, flag: str) -> bool:
     if any(c.isdigit() for c in word):
         return False
     return flag.startswith(_FRAME_FLAGS) or (2 <= len(word) <= 3 and bool(_DIRECTIONAL.search(word))) \
-        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE \
+        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE or word in _HEARSAY \
         or (flag.startswith("m") and bool(_DEMONSTRATIVE.match(word))) or bool(_PERFECTIVE_TAIL.match(word))
 
 

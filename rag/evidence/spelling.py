@@ -53,10 +53,11 @@ def _words(question_norm: str) -> set[str]:
             if len(run) == 4 and _cjk(run):
                 words.add(run)
     # a two-字 word the typo broke into two lone characters (搬签 for 搬迁 is cut 搬|签): both a noun or verb
-    # character, as a broken content word is (not 一|平, 成|小, 前|要)
+    # character, as a broken content word is (not 一|平, 成|小, 前|要), or a bound morpheme (电|悌: 悌 is tagged g,
+    # a character that is no word on its own)
     tagged = pos_words(question_norm)
     for (a, fa), (b, fb) in zip(tagged, tagged[1:]):
-        if len(a) == len(b) == 1 and _cjk(a + b) and fa[:1] in "nv" and fb[:1] in "nv" and not {a, b} & _AUXILIARY:
+        if len(a) == len(b) == 1 and _cjk(a + b) and fa[:1] in "nvg" and fb[:1] in "nvg" and not {a, b} & _AUXILIARY:
             words.add(a + b)
     return words
 

@@ -73,6 +73,9 @@ def test_a_pronoun_stands_for_the_noun_a_place_only_qualifies():
         assert "青年人才创新创业基地一期" in rewritten and rewritten.startswith("石景山")
     # a place that is the subject stays the subject
     assert rewrite_offline("它有多长？", ["石景山区有多少人口？"]).startswith("石景山区有多长")
+    # in Traditional too: jieba's dictionary is Simplified, the words come back as the asker wrote them
+    rewritten = rewrite_offline("它啥時候開始用的？", ["石景山的青年人才創新創業基地設在哪裡？"])
+    assert "青年人才創新創業基地啥時候" in rewritten and rewritten.startswith("石景山")
 
 
 def test_a_follow_up_of_a_follow_up_keeps_the_conversations_place():

@@ -37,6 +37,20 @@ def test_person_question_naming_a_role_wants_that_role():
     assert _kinds("这篇文章的作者是谁？")["人名"].carries.search("记者 韩雅丽")
 
 
+def test_a_written_where_and_a_place_the_gazetteer_knows():
+    place = _kinds("狄拉克长眠于何处？")["地点"]  # 何处, 何地: "where" as written text asks it
+    assert place.held_by(normalise("严长寿，出生于上海市，祖籍浙江杭州"))  # a city, with no 位于 and no street suffix
+    assert not place.held_by(normalise("严长寿曾任圆山饭店总经理"))
+    assert "地点" not in _kinds("这段话出自何处？")  # a source, not a place
+
+
+def test_a_ministrys_division_is_an_organisation():
+    org = _kinds("指导意见是哪个部门牵头起草的？")["机构"]
+    assert org.held_by(normalise("社区处牵头起草《关于全面推进城镇老旧小区改造工作的指导意见》"))
+    assert not org.held_by(normalise("这是改造的难点之处"))
+    assert not org.held_by(normalise("推动松林公园等12处全龄友好公园建设"))
+
+
 def test_organisation_kinds():
     assert _kinds("具体是哪家物业公司在管？")["公司"].carries.search("某某物业服务有限公司")
     assert _kinds("报道摘自哪家报纸？")["报刊"].carries.search("摘自《中国建设报》")
@@ -145,6 +159,7 @@ def test_the_counted_noun_and_a_sentence_that_counts_it():
     assert counts("小区", "杨柳巷、文享花园、广景山庄等8个小区创成省级宜居示范小区")
     assert counts("示范点", "打造了14个“人人社区”共同体示范点")  # a quoted name between the count and the noun
     assert counts("电梯", "建成使用电梯33台")  # the noun before the count
+    assert counts("游客", "吸引超42万游客登山踏青")  # 万 with the noun itself, no measure word
     assert not counts("小区", "先后改造近1900栋居民楼")
 
 

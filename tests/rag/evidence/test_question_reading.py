@@ -9,6 +9,8 @@ def test_scope_demonstratives_and_perfective_tails_frame_the_question():
     assert frames_question("好了没", "i")  # 空气变好了没
     assert not frames_question("全市", "n")  # 在全市第一个搞样板楼 names the documents' 全市首推
     assert not frames_question("三条", "mq")  # a count is no demonstrative
+    assert frames_question("听说", "v")  # 听说麻峪村要搬了: where the asker heard it, not what is asked
+    assert frames_question("据说", "v")
 
 
 def test_a_comparison_base_is_not_the_year_a_fact_is_stated_for():

@@ -18,6 +18,8 @@ def snap(searcher):
     ("石景山老楼加状电梯一共装了多少部啊", "加状电梯", "加装电梯"),
     # a two-字 word broken into two lone characters (搬|签)
     ("麻峪村搬签那事儿现在有眉目没？", "搬签", "搬迁"),
+    # or into a character and a bound morpheme that is no word on its own (电|悌, 悌 tagged g)
+    ("石景山那些老掉牙的电悌给换了没，换了多少台啊", "电悌", "电梯"),
 ])
 def test_a_pinyin_typo_is_corrected_to_the_documents_word(snap, question, typed, meant):
     assert typo_fixes(question, snap) == [Fix(typed, meant)]
