@@ -237,6 +237,8 @@ def local_places(text_norm: str) -> list[str]:
                 break
             prefix = w + prefix
             j -= 1
+            if prefix + suffix in _GENERIC_LOCAL:
+                break  # 盘活|旧小区: the words before a generic 旧小区 say what is done to it, they name no estate
         start = ends[i] - len(prefix) - len(suffix)
         if 2 <= len(prefix) <= 5 and prefix + suffix not in _GENERIC_LOCAL and prefix not in _GENERIC_LOCAL \
                 and not any(w in prefix for w in _NOT_A_NAME) and not _COUNTED_BEFORE.search(text_norm, 0, start) \

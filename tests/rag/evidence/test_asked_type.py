@@ -172,6 +172,16 @@ def test_the_counted_noun_may_be_a_domain_word_with_modifiers():
     assert counted_noun(normalise("有多少个钟楼区的小区")) == ""  # a place is not what is counted
 
 
+def test_an_award_asked_with_its_level_and_with_the_whole_verb():
+    from rag.evidence.asked_type import kind_phrasing
+
+    assert "荣誉" in _kinds("钟楼区永红片区改造项目获得过什么国家级奖项？")  # a level between 什么 and 奖项
+    q = normalise("永红片区的旧改项目获得了什么奖？")
+    assert kind_phrasing(q, asked_types(q)) == ["获得了什么奖"]  # 获得 phrases the kind, it is no subject word
+    assert set(_kinds("什么时候表彰")) == {"时间"}
+    assert "荣誉" not in _kinds("有什么奖励政策")  # 奖励 is money, not an award
+
+
 def test_a_procedure_told_as_a_sequence_is_a_procedure():
     kind = next(k for k in asked_types(normalise("永红老小区改造从头到尾是个啥流程")) if k.name == "办理流程")
     assert kind.held_by(normalise("从调查征询、设计规划到样板展示、工程实施,落实四轮工作机制"))

@@ -26,6 +26,8 @@ def test_a_street_name_of_one_longer_word_is_found_and_a_suffix_word_is_no_name(
     assert local_places(normalise("石景山鲁谷街道结合实际")) == ["鲁谷街道"]
     # a rewrite that glued 小区 before 社区 names no community 小区社区
     assert "小区社区" not in local_places(normalise("联系点小区社区处用什么办法帮这些小区"))
+    # the words before a generic 旧小区 say what is done to it (盘活), they name no estate 盘活旧小区
+    assert local_places(normalise("永红街道盘活旧小区闲置资产，打造了哪些空间？")) == ["永红街道"]
 
 
 def test_a_kind_of_community_counted_or_an_office_is_no_place():

@@ -20,3 +20,10 @@ def test_function_words_are_told_from_words_that_also_name_a_thing():
     assert function_word("到底") and function_word("已经") and function_word("真的")
     assert not function_word("究竟")  # also 结果 (an outcome): a thing
     assert not function_word("电梯") and not function_word("同意")
+
+
+def test_an_everyday_word_reaches_the_documents_term_through_the_domain_synonyms():
+    from rag.text.thesaurus import everyday_to_written
+
+    assert "惠及" in everyday_to_written("沾光")  # 沾光 → 受益 (thesaurus) → 惠及 (the documents' word)
+    assert "老旧" in everyday_to_written("老掉牙")  # 老掉牙 → 破旧 → 老旧 (住宅老旧电梯)
