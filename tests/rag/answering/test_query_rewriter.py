@@ -65,7 +65,7 @@ def test_then_before_a_name_it_does_not_stand_for_is_not_a_pronoun():
     # 那798艺术区…: a pronoun 那 is followed by a verb (那有, 那是); before a name it is "then"
     out = rewrite_offline("那798艺术区去年游客多少", ["首钢园2024年来了多少游客？"])
     assert "首钢园798" not in out and out.endswith("798艺术区去年游客多少")
-    assert rewrite_offline("那是从哪年开始改的", ["永红街道旧改收集了多少征询意见"]) == "永红街道是从哪年开始改的"
+    assert rewrite_offline("那是从哪年开始改的", ["永红街道旧改收集了多少征询意见"]) == "永红街道旧改是从哪年开始改的"
 
 
 def test_a_pronoun_stands_for_the_noun_a_place_only_qualifies():
