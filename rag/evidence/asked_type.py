@@ -124,9 +124,10 @@ TYPES = [
               re.compile(r"条件|要求|资格|须|应当|满足|具备|符合|年满|不低于|不超过|以上|以下")),
     AskedType("街路", re.compile(r"哪条(街|路|大街|胡同|巷)|什么(街|路)上"),
               re.compile(r"[\u4e00-\u9fff]{1,8}((?<![道思线铁公马出网电水])路|大街|街(?!道|区)|巷|胡同)"), group="place"),
-    # 在哪一年 asks for a year, 体现在哪 for an aspect: neither is a place
+    # 在哪一年 asks for a year, 体现在哪 for an aspect: neither is a place. 长眠于何处 asks "where" as written text
+    # does (出自何处 asks a source); a city the gazetteer knows answers it (出生于上海市: no 位于, no street suffix)
     AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(在哪里|在哪儿|在哪(?![一个些位年天种方]))|"
-                                r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)"),  # 长眠于何处: written "where"; 出自何处 asks a source
+                                r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)"),
               re.compile(r"位于|坐落|地处|[\u4e00-\u9fff]{2,8}(路|街|大街|巷|胡同|街道|社区|小区|村|镇|区|园|号|大厦|中心)"),
               group="place", any_place=True),
     # 头几天, 这几年, 近几个月 say "a few", they ask nothing
