@@ -33,6 +33,10 @@ def has_place_name(text_norm: str) -> bool:
     return bool(places_in(text_norm))
 
 
+# up to four characters between the question word and the award (什么国家级奖项); not 时 (什么时候表彰 asks a time)
+_LEVEL = r"(?:(?!时)[\u4e00-\u9fff]){0,4}?"
+
+
 @dataclass(frozen=True)
 class AskedType:
     name: str  # shown to users: 资料中没有找到相关的<name>
@@ -109,9 +113,9 @@ TYPES = [
                          r"报|网|电视台|大学|学院|医院)|[\u4e00-\u9fff]{2,}(?<![之好多各一两几数到此某何长短难益])处"),
               "passage", "org"),
     # 获得了什么荣誉 wants the award (荣获全国工人先锋号, 获评中国人居环境范例奖), not any sentence about the winner
-    # 什么国家级奖项: a level between the question word and the award; 获得了什么奖 is phrased by the whole 获得
-    AskedType("荣誉", re.compile(r"(什么|啥|哪些|哪个|何)(?:(?!时)[\u4e00-\u9fff]){0,4}?(荣誉|奖项|奖(?![励金])|称号|表彰)|"
-                                r"(获得|获|得|拿)[了过]?个?(什么|啥|哪些)(?:(?!时)[\u4e00-\u9fff]){0,4}?(奖|荣誉|称号|$)"),
+    # 获得了什么奖 is phrased by the whole 获得, which is no subject word
+    AskedType("荣誉", re.compile(rf"(什么|啥|哪些|哪个|何){_LEVEL}(荣誉|奖项|奖(?![励金])|称号|表彰)|"
+                                rf"(获得|获|得|拿)[了过]?个?(什么|啥|哪些){_LEVEL}(奖|荣誉|称号|$)"),
               re.compile(r"荣获|获评|创成|评上|获得[^，。；]{0,16}(奖|称号)|[\u4e00-\u9fff]{2,}(奖|称号|先锋号)|评为|授予|入选|入围|表彰|(典型|优秀)案例")),
     AskedType("办理流程", re.compile(r"(哪些|什么|啥)[\u4e00-\u9fff]{0,2}(流程|程序|步骤|手续)|怎么(申请|办理)|如何(申请|办理)"),
               # a procedure is also told as a sequence (从调查征询、设计规划到样板展示、工程实施; 先体检再改造) or as a

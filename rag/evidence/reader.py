@@ -23,7 +23,7 @@ from pathlib import Path
 
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
-from rag.evidence.kb_vocabulary import answer_type_words, colloquial_stem, framing_word, known, without_erhua
+from rag.evidence.kb_vocabulary import colloquial_stem, known, names_nothing, without_erhua
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import deictic_words, frames_question, modal_with_verb, pos_words
@@ -456,7 +456,6 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     """The question's subject words with their idf: what the asked fact is about (人人社区示范点 in
     石景山打造了几个人人社区示范点), without its place, its question words and the words that phrase the kind
     of answer (古时候叫什么名字, 多少钱)."""
-    skip = answer_type_words()
     place_forms = {f for p in places for f in forms(p)} | set(places)
     question = without_places(normalise(question), places)  # 永红装了几部电梯 cuts 永|红装 with the name in
     phrasing = kind_phrasing(question, kinds)
@@ -464,10 +463,9 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     framing = {w for w, f in words if frames_question(w, f)} | deictic_words(words)
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
-        bare = without_erhua(t)
-        if len(bare) < 2 or bare in STOPWORDS or bare in skip or QUESTION_WORDS.search(t) or t in framing \
-                or frames_question(t, "") or _points_or_modal(t) or framing_word(t, snap) \
-                or any(t in f or f in t for f in place_forms) or any(t in p for p in phrasing):
+        if names_nothing(t, snap, phrasing) or without_erhua(t) in STOPWORDS or QUESTION_WORDS.search(t) \
+                or t in framing or frames_question(t, "") or _points_or_modal(t) \
+                or any(t in f or f in t for f in place_forms):
             continue
         out[t] = w * snap.bm25.idf(t)
     return out

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.evidence_model import features, load_model, probability, refuses
-from rag.evidence.kb_vocabulary import absent_terms, answer_type_words, framing_word, known, off_topic, without_erhua
+from rag.evidence.kb_vocabulary import absent_terms, known, names_nothing, off_topic
 from rag.evidence.places import entities, forms, mentions
 from rag.evidence.reader import kb_place_forms, without_places
 from rag.retrieval.searcher import Hit
@@ -69,10 +69,8 @@ def _weights(question: str, snap: Snapshot) -> dict[str, float]:
     q_norm = normalise(question)
     phrasing = kind_phrasing(q_norm, asked_types(q_norm))  # 古时候叫什么名字: 古时候 only phrases the kind
     terms = snap.bm25.query_terms(question, use_synonyms=False)
-    skip = answer_type_words()
     return {t: w * snap.bm25.idf(t) for t, w in terms.items()
-            if (bare := without_erhua(t)) not in skip and len(bare) >= 2 and known(t, snap)
-            and not framing_word(t, snap) and not any(t in p for p in phrasing)}
+            if not names_nothing(t, snap, phrasing) and known(t, snap)}
 
 
 def _covered(weights: dict[str, float], tokens: set[str]) -> float:
