@@ -113,9 +113,10 @@ TYPES = [
                          r"报|网|电视台|大学|学院|医院)|[\u4e00-\u9fff]{2,}(?<![之好多各一两几数到此某何长短难益])处"),
               "passage", "org"),
     # 获得了什么荣誉 wants the award (荣获全国工人先锋号, 获评中国人居环境范例奖), not any sentence about the winner
-    # 获得了什么奖 is phrased by the whole 获得, which is no subject word
+    # 获得了什么奖 is phrased by the whole 获得, which is no subject word; the verbs that say an award in the
+    # documents (获评, 评上, 入选) ask one too (金谷花园评上了个啥)
     AskedType("荣誉", re.compile(rf"(什么|啥|哪些|哪个|何){_LEVEL}(荣誉|奖项|奖(?![励金])|称号|表彰)|"
-                                rf"(获得|获|得|拿)[了过]?个?(什么|啥|哪些){_LEVEL}(奖|荣誉|称号|$)"),
+                                rf"(获得|获评|评上|评为|入选|获|得|拿|评)[了过]?个?(什么|啥|哪些){_LEVEL}(奖|荣誉|称号|$)"),
               re.compile(r"荣获|获评|创成|评上|获得[^，。；]{0,16}(奖|称号)|[\u4e00-\u9fff]{2,}(奖|称号|先锋号)|评为|授予|入选|入围|表彰|(典型|优秀)案例")),
     AskedType("办理流程", re.compile(r"(哪些|什么|啥)[\u4e00-\u9fff]{0,2}(流程|程序|步骤|手续)|怎么(申请|办理)|如何(申请|办理)"),
               # a procedure is also told as a sequence (从调查征询、设计规划到样板展示、工程实施; 先体检再改造) or as a
@@ -130,6 +131,10 @@ TYPES = [
               re.compile(r"[\u4e00-\u9fff]{1,8}((?<![道思线铁公马出网电水])路|大街|街(?!道|区)|巷|胡同)"), group="place"),
     # 在哪一年 asks for a year, 体现在哪 for an aspect: neither is a place. 长眠于何处 asks "where" as written text
     # does (出自何处 asks a source); a city the gazetteer knows answers it (出生于上海市: no 位于, no street suffix)
+    # which provinces or cities: only the gazetteer's names answer (组织山东、浙江两省和上海、苏州等8个城市), not a
+    # street or estate, which the 地点 kind's suffixes (…社区, …小区) would take
+    AskedType("省市", re.compile(r"(哪些|哪个|哪几个|哪两个|什么)(省份|省|城市|地级市)"), re.compile(r"(?!)"),
+              group="place", any_place=True),
     AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(在哪里|在哪儿|在哪(?![一个些位年天种方]))|"
                                 r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)"),
               re.compile(r"位于|坐落|地处|[\u4e00-\u9fff]{2,8}(路|街|大街|巷|胡同|街道|社区|小区|村|镇|区|园|号|大厦|中心)"),
@@ -144,7 +149,8 @@ TYPES = [
                          # 4.1万平文化中心: 万平 is 万平方米 written short
                          r"\d[\d.]*\s*万\s*平(?![方米台均])"),
               group="size"),
-    AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过])几[{_MEASURES}]|有几"), re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
+    # 来爬山的人多不多 asks how many came (超42万游客)
+    AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过])几[{_MEASURES}]|有几|多不多"), re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
 ]
 
 
@@ -187,7 +193,7 @@ def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
 def _count_phrases(words: list[str]):
     """Each phrase of a question that asks a count, as (its measure word or "", the index of the word after it):
     多少|部 → ("部", …), 几台 → ("台", …), 多少|物业 → ("", …). 这几年, 头几天 say "a few" and ask nothing;
-    多少人才 cuts as 多少|人才: no measure word, a bare count."""
+    多少人才 cuts as 多少|人才: no measure word, a bare count. 人多不多 counts what stands before it."""
     for i, w in enumerate(words):
         if w.startswith("几") and i and words[i - 1][-1:] in _A_FEW:
             continue
@@ -196,6 +202,9 @@ def _count_phrases(words: list[str]):
             yield measure, i + 1 + bool(measure)
         elif w.startswith("几") and w[1:] in _MEASURE_WORDS:
             yield w[1:], i + 1
+        elif w == "多不多" and i:  # 来爬山的人多不多: what is counted stands before (人, 游客), measured as people
+            before = words[i - 1]
+            yield (before if before in _MEASURE_WORDS else "人" if before in _PEOPLE_NOUNS else ""), i + 1
 
 
 def counted_noun(question_norm: str) -> str:

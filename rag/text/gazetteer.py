@@ -203,10 +203,12 @@ _PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "r", "q", "x", "eng", "y", "e", "
 # A question word, quantifier or demonstrative before the suffix (几个社区, 哪些小区, 所有小区, 那个街道) makes a phrase
 # about some place, not the name of one.
 _NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各", "所有", "全部", "任何", "其他", "其它", "别的")
-# A place is named, not counted: 9个试点社区 and 试点社区有几个 speak of a kind of community, not of one.
+# A place is named, not counted: 9个试点社区 and 试点社区有几个 speak of a kind of community, not of one; so does
+# 多少个人人社区, where jieba glues the measure word into the name (个人|人|社区).
 # An organ of government before 社区 (城市建设司社区建设处) makes an office's name, not a community's.
 _ORGAN = re.compile(r"[司局厅部委署办处]$")
-_COUNTED_BEFORE = re.compile(r"[\d一二三四五六七八九十百千两几多]\s*[个处家所批类]$")
+_COUNTED_BEFORE = re.compile(r"(?:多少|[\d一二三四五六七八九十百千两几多])\s*[个处家所批类]$")
+_MEASURE = "个处家所批类"
 _COUNTED_AFTER = re.compile(r"(一共|总共|共)?(有|是)?(几|多少)个?(?=[？?，,。！!呢吗啊]|$)")
 
 
@@ -242,6 +244,7 @@ def local_places(text_norm: str) -> list[str]:
         start = ends[i] - len(prefix) - len(suffix)
         if 2 <= len(prefix) <= 5 and prefix + suffix not in _GENERIC_LOCAL and prefix not in _GENERIC_LOCAL \
                 and not any(w in prefix for w in _NOT_A_NAME) and not _COUNTED_BEFORE.search(text_norm, 0, start) \
+                and not (prefix[0] in _MEASURE and _COUNTED_BEFORE.search(text_norm, 0, start + 1)) \
                 and not _ORGAN.search(prefix):
             found.append(prefix + suffix)
     return list(dict.fromkeys(found))

@@ -399,3 +399,19 @@ def test_an_everyday_word_reaches_the_documents_term_through_the_thesaurus_and_t
     # 沾光 is the thesaurus' 受益, which the documents write 惠及
     a = service.ask("那有多少户沾光了？", history=["永红街道2021年以来改造了多少栋房子？"])
     assert not a.refused and "19464户" in _body(a.answer)
+
+
+def test_a_follow_up_asking_whether_many_gets_the_count_clause(service):
+    # 人多不多 asks a count of people: the clause with 超42万游客, not the previous turn's 40.2公里 clause alone
+    a = service.ask("来爬山的人多不多", history=["石景山西山绿道有多长？"])
+    assert not a.refused and "42万游客" in _body(a.answer), a.answer
+
+
+def test_which_provinces_and_cities_is_answered_by_the_sentence_naming_them(service):
+    a = service.ask("社區處搞試點的是哪些省跟城市")
+    assert not a.refused and 0 <= _body(a.answer).find("山东、浙江两省") < 20, a.answer  # it leads the answer
+
+
+def test_a_counted_kind_of_community_is_no_unknown_place(service):
+    a = service.ask("钟楼区搞了多少个人人社区示范点")
+    assert not a.refused and "14个" in a.answer, a.answer

@@ -227,3 +227,24 @@ def test_written_short_units_and_spoken_year_questions():
     assert area.carries.search("4.1万平文化中心对外开放") and not area.carries.search("3万平台")
     assert "时间" in _kinds("一般都是几几年盖的") and "时长" not in _kinds("一般都是几几年盖的")
     assert "长度" in _kinds("西山绿道总长多少公里")
+
+
+def test_whether_many_asks_a_count_of_what_stands_before_it():
+    # 来爬山的人多不多 wants 超42万游客, not the 40.2公里 of the same sentence
+    kind = _kinds("来爬山的人多不多")["数量"]
+    assert kind.held_by(normalise("吸引超42万游客登山踏青"))
+    assert not kind.held_by(normalise("建成40.2公里西山绿道"))
+    assert "数量" in _kinds("补贴多不多")
+
+
+def test_which_provinces_or_cities_want_the_gazetteers_names():
+    kind = _kinds("社區處搞試點的是哪些省跟城市")["省市"]
+    assert kind.held_by(normalise("组织山东、浙江两省和上海、苏州等8个城市深化试点"))
+    # an estate or a community is no province or city (the 地点 kind's suffixes would take 社区处)
+    assert not kind.held_by(normalise("社区处牵头起草《关于全面推进城镇老旧小区改造工作的指导意见》"))
+    assert "地点" not in _kinds("社區處搞試點的是哪些省跟城市")
+
+
+def test_the_documents_award_verbs_ask_an_award():
+    assert "荣誉" in _kinds("金谷花园改完评上了个啥")
+    assert "荣誉" in _kinds("这个项目入选了什么")

@@ -37,6 +37,8 @@ def test_a_kind_of_community_counted_or_an_office_is_no_place():
     # counted, 试点社区 is a kind of community: 9个试点社区, 试点社区有几个
     assert local_places(normalise("试点社区有几个？")) == []
     assert local_places(normalise("形成9个试点社区和4个老旧小区韧性建设项目清单")) == []
+    # the measure word glued into the name by the cutter (多少|个人|人|社区) still counts it
+    assert local_places(normalise("钟楼区搞了多少个人人社区示范点")) == []
     # a named one is still found, also when something else is counted after it
     assert local_places(normalise("永红街道有几个小区")) == ["永红街道"]
     # an office's name that runs on through 社区 (城市建设司社区建设处) is no community
