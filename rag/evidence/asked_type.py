@@ -133,7 +133,9 @@ TYPES = [
     # does (出自何处 asks a source); a city the gazetteer knows answers it (出生于上海市: no 位于, no street suffix)
     # which provinces or cities: only the gazetteer's names answer (组织山东、浙江两省和上海、苏州等8个城市), not a
     # street or estate, which the 地点 kind's suffixes (…社区, …小区) would take
-    AskedType("省市", re.compile(r"(哪些|哪个|哪几个|哪两个|什么)(省份|省|城市|地级市)"), re.compile(r"(?!)"),
+    # (哪个城市更新模式 asks a model of 城市更新, no city)
+    AskedType("省市", re.compile(r"(哪些|哪个|哪几个|哪两个|什么)(省份|省|地级市|"
+                                r"城市(?!更新|建设|规划|管理|治理|发展|工作|设计|风貌|品质|功能|形象|化))"), re.compile(r"(?!)"),
               group="place", any_place=True),
     AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(在哪里|在哪儿|在哪(?![一个些位年天种方]))|"
                                 r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)"),

@@ -243,6 +243,7 @@ def test_which_provinces_or_cities_want_the_gazetteers_names():
     # an estate or a community is no province or city (the 地点 kind's suffixes would take 社区处)
     assert not kind.held_by(normalise("社区处牵头起草《关于全面推进城镇老旧小区改造工作的指导意见》"))
     assert "地点" not in _kinds("社區處搞試點的是哪些省跟城市")
+    assert "省市" not in _kinds("石景山哪个城市更新模式入选了中国改革年度案例")  # a model of 城市更新, no city
 
 
 def test_the_documents_award_verbs_ask_an_award():
