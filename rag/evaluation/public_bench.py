@@ -131,6 +131,8 @@ def run_dataset(name: str, settings: Settings, limit: int | None = None, answers
         budget = settings.answer.max_chars
         ours_contains, base_contains, ours_refused = [], [], []
         for q, hits in zip(questions, base_hits):
+            if not q.question.strip():
+                continue  # two CMRC entries have no question text: `ask` rightly answers 请输入问题, no refusal
             a = service.ask(q.question)
             ours_refused.append(float(a.refused))
             ours_contains.append(max((M.contains_gold(a.answer, g) for g in q.answers), default=0.0))
