@@ -90,8 +90,8 @@ TYPES = [
     # 担任 only phrases the asking (李先侠担任什么职务): the documents introduce the person by title, without it
     AskedType("职务", re.compile(r"(担任|任)?(什么|啥|哪个|何)(职务|职位|官职|头衔)|职务是|任(什么|啥|何)职|"  # not 担任什么角色
                                 r"是(个|什么|啥)(官|领导)"),
-              # titles are an open class in general text; these head morphemes end most of them
-              re.compile(r"[部局厅处科校院社会队站所馆市县区镇省州乡村行组团师军舰]长|书记|主任|主席|委员|常委|议员|"
+              # titles are an open class in general text; these head morphemes end most of them (业主委员会 is a body)
+              re.compile(r"[部局厅处科校院社会队站所馆市县区镇省州乡村行组团师军舰]长|书记|主任|主席|委员(?!会)|常委|议员|"
                          r"研究员|专员|巡视员|经理|总监|顾问|教授|院士|大使|总理|总统|首相|秘书|编辑|记者|主持人|发言人|"
                          r"负责人|董事|理事|总裁|司令|参谋|将军|主教|讲师|法官|检察官|外交官|军官|警官"),
               "passage", group="name"),
@@ -110,7 +110,7 @@ TYPES = [
     AskedType("机构", re.compile(r"哪家|哪个(单位|机构|部门)|什么(单位|机构|部门)"),
               # 处 of a ministry (社区处, 规划处), not 之处 / 好处 / 多处
               re.compile(r"[\u4e00-\u9fff]{2,}(公司|集团|企业|银行|协会|学会|中心|研究院|委员会|总局|局|厅|部|委|办公室|"
-                         r"报|网|电视台|大学|学院|医院)|[\u4e00-\u9fff]{2,}(?<![之好多各一两几数到此某何长短难益])处"),
+                         r"报|网|电视台|大学|学院|医院|法院|检察院)|[\u4e00-\u9fff]{2,}(?<![之好多各一两几数到此某何长短难益])处"),
               "passage", "org"),
     # 获得了什么荣誉 wants the award (荣获全国工人先锋号, 获评中国人居环境范例奖), not any sentence about the winner
     # 获得了什么奖 is phrased by the whole 获得, which is no subject word; the verbs that say an award in the

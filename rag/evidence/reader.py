@@ -340,7 +340,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     q_norm = normalise(question)
     asked_norm = normalise(asked) if asked else ""
     places, own_kinds, own = follow_up_reading(question, asked, snap)
-    kinds = (own_kinds if own else []) or asked_types(q_norm)
+    # a follow-up that asks a kind of its own asks that kind, whether or not it names a subject (一共印了几批 after
+    # …是谁编的: a count, no longer a person)
+    kinds = own_kinds or asked_types(q_norm)
     reading = Reading(question, answer_form(asked_norm if own else q_norm, kinds), kinds, places, list(hits),
                       # 那到2025年呢: its own year; a follow-up with a subject of its own (那西山绿道吸引了多少游客 after
                       # 2024年首钢园…) asks about its own fact, not in the previous question's year

@@ -415,3 +415,22 @@ def test_which_provinces_and_cities_is_answered_by_the_sentence_naming_them(serv
 def test_a_counted_kind_of_community_is_no_unknown_place(service):
     a = service.ask("钟楼区搞了多少个人人社区示范点")
     assert not a.refused and "14个" in a.answer, a.answer
+
+
+def test_the_cut_of_a_long_sentence_starts_from_the_asked_figure(service):
+    # 金谷花园改造完评上了个啥 shares more words with the sentence's first clauses than with its award clause
+    a = service.ask("金谷花园改造完评上了个啥")
+    assert not a.refused and "全国绿色低碳系列典型案例" in _body(a.answer), a.answer
+
+
+def test_an_everyday_word_about_an_estate_the_documents_cover_is_not_off_topic(service):
+    a = service.ask("金谷花园改造那个下雨存水的是咋弄的")
+    assert a.refusal_kind != "off_topic" and "雨水" in _body(a.answer), a.answer
+    # the estate alone does not make the weather a question about the documents
+    assert service.ask("永红街道明天下雨吗").refusal_kind == "off_topic"
+
+
+def test_a_follow_up_asking_its_own_kind_asks_that_kind(service):
+    # 一共印了几批 after …是谁编的 asks a count, no longer a person, though it names no subject of its own
+    a = service.ask("一共印了几批", history=["《城镇老旧小区改造可复制政策机制清单》是谁编的？"])
+    assert not a.refused and "7批" in a.answer, a.answer

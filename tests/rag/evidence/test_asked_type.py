@@ -249,3 +249,14 @@ def test_which_provinces_or_cities_want_the_gazetteers_names():
 def test_the_documents_award_verbs_ask_an_award():
     assert "荣誉" in _kinds("金谷花园改完评上了个啥")
     assert "荣誉" in _kinds("这个项目入选了什么")
+
+
+def test_a_court_is_an_organisation():
+    kind = _kinds("加装电梯的那些典型案例是跟哪个单位联合发布的")["机构"]
+    assert kind.held_by(normalise("联合最高人民法院发布典型案例"))
+
+
+def test_a_committee_is_no_title():
+    kind = _kinds("李先侠担任什么职务")["职务"]
+    assert kind.held_by(normalise("北京市石景山区委常委、常务副区长李先侠"))
+    assert not kind.held_by(normalise("进一步提升业主委员会、物管会及物业管理机构的管理和服务水平"))
