@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.time()
         r = run_dataset(name, settings, args.limit)
         ours, base = r["systems"]["renewal-qa (hybrid)"], r["systems"]["vanilla LangChain"]
-        print(f"{name}: n={r['n_questions']} paragraphs={r['n_paragraphs']} false refusals "
+        print(f"{name}: n={r['n_questions']} (asked {ours['n_asked']}) paragraphs={r['n_paragraphs']} false refusals "
               f"{ours['false_refusal_rate']:.3f}  answer contains gold {ours['contains_gold']:.3f}  recall@5 "
               f"{ours['recall@5']:.3f} (LangChain {base['recall@5']:.3f})  ingest {r['ingest_seconds']:.0f} s, "
               f"all {time.time() - t0:.0f} s", flush=True)

@@ -142,6 +142,7 @@ def run_dataset(name: str, settings: Settings, limit: int | None = None, answers
         systems["vanilla LangChain"]["contains_gold"] = M.mean(base_contains)
         # every public question is answerable from its paragraph: any refusal here is a false one
         systems["renewal-qa (hybrid)"]["false_refusal_rate"] = M.mean(ours_refused)
+        systems["renewal-qa (hybrid)"]["n_asked"] = len(ours_refused)
     base = systems["vanilla LangChain"]["recall@5"] or 1e-9
     return {"n_questions": len(questions), "n_paragraphs": len(paragraphs), "ingest_seconds": report.seconds,
             "systems": systems, "ratio_recall@5": systems["renewal-qa (hybrid)"]["recall@5"] / base}
