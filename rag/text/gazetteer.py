@@ -207,8 +207,8 @@ _NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "�
 # 多少个人人社区, where jieba glues the measure word into the name (个人|人|社区).
 # An organ of government before 社区 (城市建设司社区建设处) makes an office's name, not a community's.
 _ORGAN = re.compile(r"[司局厅部委署办处]$")
-_COUNTED_BEFORE = re.compile(r"(?:多少|[\d一二三四五六七八九十百千两几多])\s*[个处家所批类]$")
 _MEASURE = "个处家所批类"
+_COUNTED_BEFORE = re.compile(rf"(?:多少|[\d一二三四五六七八九十百千两几多])\s*[{_MEASURE}]$")
 _COUNTED_AFTER = re.compile(r"(一共|总共|共)?(有|是)?(几|多少)个?(?=[？?，,。！!呢吗啊]|$)")
 
 
