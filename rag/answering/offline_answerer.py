@@ -18,7 +18,7 @@ from rag.evidence.asked_type import counted_noun, counts
 from rag.evidence.reader import Reading, Sentence, read
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
-from rag.text.gazetteer import short_form
+from rag.text.gazetteer import forms, short_form
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of, tokenize
 
 _CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
@@ -89,8 +89,8 @@ class OfflineAnswerer:
             out.other_place = True
             return out
         chosen = self._select(on, reading)
-        if reading.form == "yesno" and chosen and chosen[0].lexical < SETTLED and not states_claim(chosen[0].text,
-                                                                                                   reading.question):
+        if reading.form == "yesno" and chosen and chosen[0].lexical < SETTLED \
+                and not states_claim(chosen[0].text, reading.question, reading.places):
             out.pieces.append(("资料没有直接回答这个问题，相关的内容是：", None))
             out.unsettled = True
         if reading.form == "list" and chosen:
@@ -157,19 +157,32 @@ def relative_year_note(text: str, doc_date: str) -> str:
     return "（" + "，".join(f"文中“{w}”指{year + _RELATIVE_YEAR[w]}年" for w in found) + "，按文档日期推算）"
 
 
-_CLAIM = re.compile(r"(?:是不是|是否|有没有|有無|能不能|会不会|可不可以|要不要|算不算|还是不是|已经|已)(.+?)(?:了|过|吗|呢|没有|没)?[？?]*$")
+_CLAIM = re.compile(r"(?:是不是|是否|有没有|有無|能不能|会不会|可不可以|要不要|算不算|还是不是|已经|已)(.+?)(?:了|过|吗|呢|没有|没)?[？?]*$"
+                    r"|^(.+?)了没有?[？?]*$")  # 电梯装好了没: the claim is all before 了没
 
 
-def states_claim(sentence: str, question: str) -> bool:
+def states_claim(sentence: str, question: str, places: list[str] | tuple[str, ...] = ()) -> bool:
     """Does the sentence state the claim a yes/no question asks about (是不是提前完成了 → 提前完成…)?
-    Three in four content words of the claim (or their synonyms) must be in the sentence."""
+    Three in four content words of the claim (or their synonyms) must be in the sentence. The asked place is not
+    one of them: the reader has already chosen sentences about it, which need not repeat its name."""
     m = _CLAIM.search(normalise(question))
     if not m:
         return False
-    words = [w for w in tokenize(m.group(1)) if len(w) >= 2 and w not in STOPWORDS]
+    named = {f for p in places for f in forms(p)} | set(places)
+    words = [w for w in tokenize(m.group(1) or m.group(2)) if len(w) >= 2 and w not in STOPWORDS
+             and not any(w in f or f in w for f in named)]
     text = normalise(sentence)
-    held = sum(w in text or any(x in text for x in synonyms_of(w)) for w in words)
+    held = sum(w in text or any(x in text for x in synonyms_of(w)) or _finished(w, text) for w in words)
     return bool(words) and held >= 0.75 * len(words)  # one colloquial verb of four (拿过 for 入选) may differ
+
+
+_FINISHED = re.compile(r"完成|完工|竣工|建成|完毕|全部完工|收官")
+
+
+def _finished(word: str, text_norm: str) -> bool:
+    """A verb with its result (干完, 弄好, 修完) says the work is finished, which the documents write their own way
+    (提前完成…任务, 竣工): the verb is the asker's, the finishing is the claim."""
+    return len(word) == 2 and word[1] in "完好" and bool(_FINISHED.search(text_norm))
 
 
 def _place_label(s: Sentence) -> str:

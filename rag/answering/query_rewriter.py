@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 from rag.answering.prompts import render
+from rag.evidence.asked_type import counted_noun
 from rag.text.gazetteer import county_by_short_form
-from rag.text.text_match import jieba_instance, normalise
+from rag.text.text_match import STOPWORDS, jieba_instance, normalise
 
-_PRONOUN = re.compile(r"^(那么|那麼|那个|那個|那|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
+_PRONOUN = re.compile(r"^(那么|那麼|那个|那個|那(?![些此])|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
+_PLURAL = re.compile(r"^那?(这些|這些|那些)")  # these / those (那这些: then, these)
 _WHAT_ABOUT = re.compile(r"^(?:那么|那麼|那|还有|還有|再问|再問)?\s*(.{1,20}?)\s*(?:呢|怎么样|怎麼樣|如何)\s*[？?]?$")
 _DEMONSTRATIVE = re.compile(r"^(那个|那個|这个|這個|那|这|這|该|該)")
 _THERE = re.compile(r"那里|那儿|那边|这里|这儿|这边|當地|当地")
@@ -39,7 +41,11 @@ def needs_rewrite(question: str, history: list) -> bool:
     # (装电梯能不能提取公积金) is rewritten too, for its place and topic, but the reader then takes what is
     # asked from its own words (rag/evidence/reader.py: read(asked=…)), not from the previous question.
     return bool(turns(history)) and (len(q) <= 12 or bool(_PRONOUN.match(q)) or q.rstrip("？?").endswith("呢")
-                                     or bool(_THERE.search(q)))
+                                     or bool(_THERE.search(q)) or bool(_ELIDED_HEAD.match(q)))
+
+
+# 区级的跟没定级的加起来多少处: a 的 phrase with nothing after it to describe — its noun is the previous turn's
+_ELIDED_HEAD = re.compile(r"^[^，。？?的]{1,8}的(?=跟|和|与|及|还|有|是|加起来|一共|总共|都|多少|几)")
 
 
 def _place_span(text: str) -> tuple[int, int] | None:
@@ -153,6 +159,16 @@ def _starts_with_name(text: str) -> bool:
     return len(_noun_run(run)) >= 2
 
 
+def _stands_alone(rest: str) -> bool:
+    """Does a demonstrative before `rest` stand for something (这些|一共惠及多少人, 这些|都是啥) rather than point at
+    the noun after it (这些|小区在哪)? A function word, a one-character word or a verb follows a pronoun."""
+    import jieba.posseg as pseg
+
+    jieba_instance()
+    word, flag = next(iter(pseg.cut(normalise(rest))), ("", ""))
+    return not word or word in STOPWORDS or len(word) == 1 or flag.startswith(("v", "d", "p", "c", "r", "m", "u"))
+
+
 def _noun_run(words: list[tuple[str, str]]) -> str:
     """A run of (word, POS) as text, ending on a noun: 永红街道|旧 (of 旧改) is 永红街道."""
     while words and words[-1][1] in _INSIDE:
@@ -194,7 +210,18 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     bare = q[1:].lstrip() if q.startswith("那") else ""
     if bare and (own := _place_span(normalise(bare))) and own[0] == 0:
         q = bare  # 那永红街道总共建了几台: 那 is "then", the follow-up names its own place and subject
+    own_norm = normalise(q)
+    if len(own_norm) == len(q) and (own := _place_span(own_norm)) and (there := _THERE.match(q, own[1])):
+        q = q[:own[1]] + q[there.end():]  # 永红街道那边装好了几台: 那边 is where the place just named lies, no pointer
+        bare = q if bare else bare
     place = prev[old[0]:old[1]] if old else _answer_place(prev_a)
+    if (plural := _PLURAL.match(q)) and _stands_alone(rest := q[plural.end():]):
+        # 这些 standing alone (那这些一共惠及多少人) are the things the previous question counted (多少个老旧小区) or
+        # its subject; before a noun (这些小区在哪) it only points at that noun
+        if thing := counted_noun(normalise(prev)) or _subject(prev):
+            return (place if place and place not in thing and not _place_span(normalise(q)) else "") + thing + rest
+    if plural:
+        bare = ""  # 那些电梯: 那 belongs to 那些, it is no "then"
     if _THERE.search(q) and place:
         return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer
     named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)

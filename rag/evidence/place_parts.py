@@ -68,3 +68,19 @@ def local_short(name: str) -> str:
 
 def _quoted(name: str, text_norm: str) -> bool:
     return any(f"{a}{name}{b}" in text_norm for a, b in ("“”", "「」", '""', "『』"))
+
+
+def around_asked(asked: str, named: list[str], region: str, text_norm: str, counted_norm: str) -> str:
+    """The division a sentence speaks for when it names one around the asked street or estate before its figure:
+    in the document about 永红街道, 钟楼区…先后改造近1900栋居民楼 counts all of 钟楼区, not 永红街道's houses. The
+    division must hold the document's own place (the street lies in it) and the sentence must not name the asked
+    place itself; "" otherwise. A division named after the figure (…33台,…入围常州市…案例) only names an award's."""
+    home = division_named(region) if region and region != "全国" else None
+    if not home or asked in divisions() or any(f in text_norm for f in forms(asked) if len(f) >= 2) \
+            or ((short := local_short(asked)) and short in text_norm):
+        return ""
+    for p in named:
+        p = division_named(p) or p
+        if p in divisions() and contains(p, home) and any(f in counted_norm for f in forms(p) if len(f) >= 2):
+            return p
+    return ""

@@ -34,6 +34,8 @@ _MODALS = {"不能", "能够", "可以", "不可以", "可不可以", "不会", 
 _SCOPE = {"整个"}  # not 全市: 在全市第一个搞样板楼 names the documents' own 全市首推
 # Hearsay (听说麻峪村要搬了) says where the asker heard it, not what is asked.
 _HEARSAY = {"听说", "据说", "听人说", "听别人说", "听讲", "传言", "听闻"}
+# 还有 (在建的还有几台, 还有哪些) says "besides, still": it continues the asking and names nothing.
+_CONTINUING = {"还有"}
 _DEMONSTRATIVE = re.compile(r"^[这那哪此该每]")
 _PERFECTIVE_TAIL = re.compile(r".了没有?$")
 
@@ -42,7 +44,7 @@ def frames_question(word: str, flag: str) -> bool:
     if any(c.isdigit() for c in word):
         return False
     return flag.startswith(_FRAME_FLAGS) or (2 <= len(word) <= 3 and bool(_DIRECTIONAL.search(word))) \
-        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE or word in _HEARSAY \
+        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE or word in _HEARSAY or word in _CONTINUING \
         or (flag.startswith("m") and bool(_DEMONSTRATIVE.match(word))) or bool(_PERFECTIVE_TAIL.match(word))
 
 

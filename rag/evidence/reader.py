@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.kb_vocabulary import colloquial_stem, known, names_nothing, without_erhua
-from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, local_short, part_of, whole_places
+from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, around_asked, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import deictic_words, frames_question, modal_with_verb, pos_words
 from rag.evidence.sentence_ranker import score as rank_score
@@ -36,14 +36,15 @@ from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, di
                                 full_name, region_place, short_form)
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
-from rag.text.text_match import STOPWORDS, normalise, synonyms_of
+from rag.text.text_match import STOPWORDS, normalise, said_for, synonyms_of, tokenize
 from rag.text.thesaurus import everyday_to_written
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
 SEM_FLOOR, SEM_SPAN = 0.85, 0.08
 EXTRA_SENTENCES = 6  # closest sentences anywhere in the index whose passages join the hits
 
-_YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|可否|有没有|管不管|要不要|能不能|会不会|可不可以")
+_YESNO = re.compile(r"([\u4e00-\u9fff])[不没]\1|吗[？?。]?$|是否|能否|可否|有没有|管不管|要不要|能不能|会不会|可不可以|"
+                    r"了没有?[？?。]?$")  # 打通了没: has it been done
 _LIST = re.compile(r"哪些|都有什么|都有啥|有什么|有啥|都(改|做|干|包括)(些|了)?(什么|啥)|包括什么|什么内容|哪几")
 # 怎么 before a verb asks how (怎么推动, 怎么防止); 怎么样 asks what something is like, 怎么会 why
 _HOW = re.compile(r"怎么办|怎么(?!样|回事|会|了|说)[\u4e00-\u9fff]|怎麼(?!樣)[\u4e00-\u9fff]|如何|怎样(?!了)|咋(整|办|弄)?|办法|措施|途径")
@@ -378,6 +379,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     wholes = whole_places(reading.places) if reading.form == "figure" and all(k.name in AGGREGATES for k in kinds) \
         else []
     whole_asked = bool(WHOLE_ASKED.search(asked_norm or q_norm))
+    aggregate = reading.form == "figure" and bool(kinds) and all(k.name in AGGREGATES for k in kinds)
     top = max((h.score for h in reading.hits), default=1.0) or 1.0
     out: list[Sentence] = []
     for i, hit in enumerate(reading.hits):
@@ -423,6 +425,12 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
             # how much each signal counts is learned (sentence_ranker.py)
             spec = _most_specific(about, hit.doc.meta.region)
+            if on and aggregate and j is not None:
+                around = next(filter(None, (around_asked(p, named_in.get(j, []), region, norm,
+                                                         _through_figure(norm, kinds))
+                                            for p in reading.places)), "")
+                if around:
+                    on, spec = False, around  # its figure is the district's, not the asked street's
             if on and reading.places and sibling_place(spec, reading.places):
                 on = False  # 我们…建成40.2公里西山绿道,实现与海淀区联通 speaks about 石景山, not 海淀区 it reaches
             if on and wholes and whole and counted != norm \
@@ -470,6 +478,13 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
                 or any(t in f or f in t for f in place_forms):
             continue
         out[t] = w * snap.bm25.idf(t)
+    # an everyday expression of the glossary (挖了又挖, 下不了楼) is cut into single characters that name nothing, yet
+    # it says what is asked about: the documents' term for it (多次开挖, 悬空老人) is a subject word
+    for term in said_for(question):
+        for t in tokenize(term):
+            if t not in out and len(t) >= 2 and t not in STOPWORDS and snap.knows(t) \
+                    and not any(t in f or f in t for f in place_forms):
+                out[t] = snap.bm25.idf(t)
     return out
 
 

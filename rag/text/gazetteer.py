@@ -199,7 +199,7 @@ def contains(outer: str, inner: str) -> bool:
 LOCAL_SUFFIXES = ("街道", "社区", "小区", "新村", "花园", "花苑", "片区", "镇", "乡", "村")
 _GENERIC_LOCAL = {"老旧小区", "老小区", "旧小区", "城中村", "新农村", "农村", "乡村", "城镇", "乡镇", "本小区", "该小区", "各小区",
                   "全小区", "城乡", "老旧", "各村", "全村", "本村"}
-_PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "r", "q", "x", "eng", "y", "e", "o", "f")
+_PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "ad", "r", "q", "x", "eng", "y", "e", "o", "f")
 # A question word, quantifier or demonstrative before the suffix (几个社区, 哪些小区, 所有小区, 那个街道) makes a phrase
 # about some place, not the name of one.
 _NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各", "所有", "全部", "任何", "其他", "其它", "别的")
@@ -234,7 +234,7 @@ def local_places(text_norm: str) -> list[str]:
             # one word of up to four characters may be the whole name (南大街 of 南大街街道); shorter words join;
             # a verb-noun only completes a name too short to be one (运营|景贤小镇 is a verb and its object)
             if (len(w) > 2 and (prefix or len(w) > 4)) or w in STOPWORDS \
-                    or f.startswith(_PREFIX_STOP_FLAGS) and not (f.startswith("vn") and len(prefix) < 2) \
+                    or f.startswith(_PREFIX_STOP_FLAGS) and not (f.startswith("vn") and len(prefix) == 1) \
                     or w in place_names() or w.endswith(LOCAL_SUFFIXES) or not all("\u4e00" <= c <= "\u9fff" for c in w):
                 break
             prefix = w + prefix
@@ -243,6 +243,7 @@ def local_places(text_norm: str) -> list[str]:
                 break  # 盘活|旧小区: the words before a generic 旧小区 say what is done to it, they name no estate
         start = ends[i] - len(prefix) - len(suffix)
         if 2 <= len(prefix) <= 5 and prefix + suffix not in _GENERIC_LOCAL and prefix not in _GENERIC_LOCAL \
+                and prefix not in LOCAL_SUFFIXES \
                 and not any(w in prefix for w in _NOT_A_NAME) and not _COUNTED_BEFORE.search(text_norm, 0, start) \
                 and not (prefix[0] in _MEASURE and _COUNTED_BEFORE.search(text_norm, 0, start + 1)) \
                 and not _ORGAN.search(prefix):
