@@ -49,7 +49,9 @@ def features(reading, coverage: float, rule: str, measured_absent: bool = False,
         "rule_absent": float(rule == "absent"),
         "rule_type": float(rule == "type"),
         "rule_weak": float(rule == "weak"),
-        "on_place_share": sum(s.on_place for s in top) / len(top) if top else 0.0,
+        # the area retrieval found: a sentence on the district around the asked street counts (its figure is the
+        # district's, which the reader tells apart, but it is no sign of a question about another place)
+        "on_place_share": sum(s.on_place or s.around for s in top) / len(top) if top else 0.0,
         "list_or_how": float(reading.form in ("list", "how", "why")),
         # does the sentence name what is asked about (the subject words), not only the place and the kind?
         "best_focus": best.focus if best else 0.0,

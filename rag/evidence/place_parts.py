@@ -70,7 +70,7 @@ def _quoted(name: str, text_norm: str) -> bool:
     return any(f"{a}{name}{b}" in text_norm for a, b in ("“”", "「」", '""', "『』"))
 
 
-def around_asked(asked: str, named: list[str], region: str, text_norm: str, counted_norm: str) -> str:
+def around_asked(asked: str, named: list[str], region: str, text_norm: str, before_figure: str) -> str:
     """The division a sentence speaks for when it names one around the asked street or estate before its figure:
     in the document about 永红街道, 钟楼区…先后改造近1900栋居民楼 counts all of 钟楼区, not 永红街道's houses. The
     division must hold the document's own place (the street lies in it) and the sentence must not name the asked
@@ -81,6 +81,6 @@ def around_asked(asked: str, named: list[str], region: str, text_norm: str, coun
         return ""
     for p in named:
         p = division_named(p) or p
-        if p in divisions() and contains(p, home) and any(f in counted_norm for f in forms(p) if len(f) >= 2):
+        if p in divisions() and contains(p, home) and any(f in before_figure for f in forms(p) if len(f) >= 2):
             return p
     return ""

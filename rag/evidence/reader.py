@@ -36,7 +36,7 @@ from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, di
                                 full_name, region_place, short_form)
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
-from rag.text.text_match import STOPWORDS, normalise, said_for, synonyms_of, tokenize
+from rag.text.text_match import STOPWORDS, colloquial_glossary, normalise, synonyms_of, tokenize
 from rag.text.thesaurus import everyday_to_written
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
@@ -88,6 +88,7 @@ class Sentence:
     focus: float = 0.0  # share of the question's subject words (not its place, not its question words) it names
     signals: dict = field(default_factory=dict)  # what the ranker scored (rag/evidence/sentence_ranker.py)
     whole: bool = True  # its figure is the asked place's own, not a part's (石景山's 173部 asked about 北京)
+    around: bool = False  # about the division around the asked street: its area, but its figure is the division's
 
 
 @dataclass
@@ -316,6 +317,13 @@ def _through_figure(text_norm: str, kinds: list[AskedType]) -> str:
     return text_norm[:stop.start()] if stop else text_norm
 
 
+def _before_figure(text_norm: str, kinds: list[AskedType]) -> str:
+    """The sentence up to its first figure of the asked kind: whose figure it is is said before it (钟楼区…先后改造近
+    1900栋); a place named after it (…33台,…入围常州市2023年度…案例) is another clause's."""
+    starts = [m.start() for k in kinds for m in k.carries.finditer(text_norm)]
+    return text_norm[:min(starts)] if starts else text_norm
+
+
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
     return {a + b for a, b in zip(chars, chars[1:])}
@@ -425,9 +433,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
             # how much each signal counts is learned (sentence_ranker.py)
             spec = _most_specific(about, hit.doc.meta.region)
+            around = ""
             if on and aggregate and j is not None:
-                around = next(filter(None, (around_asked(p, named_in.get(j, []), region, norm,
-                                                         _through_figure(norm, kinds))
+                around = next(filter(None, (around_asked(p, named_in.get(j, []), region, norm, _before_figure(norm, kinds))
                                             for p in reading.places)), "")
                 if around:
                     on, spec = False, around  # its figure is the district's, not the asked street's
@@ -439,7 +447,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds))
             score = rank_score(sig)
             out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score, spec, focus, sig,
-                                whole))
+                                whole, bool(around)))
     # the same sentence through overlapping chunks: keep its best-scored copy
     seen: dict[str, Sentence] = {}
     for sent in sorted(out, key=lambda x: -x.score):
@@ -478,9 +486,19 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
                 or any(t in f or f in t for f in place_forms):
             continue
         out[t] = w * snap.bm25.idf(t)
-    # an everyday expression of the glossary (挖了又挖, 下不了楼) is cut into single characters that name nothing, yet
-    # it says what is asked about: the documents' term for it (多次开挖, 悬空老人) is a subject word
-    for term in said_for(question):
+    # an everyday expression of the glossary (挖了又挖, 下不了楼) cut into single characters names nothing, yet it says
+    # what is asked about: the documents' term for it (多次开挖, 悬空老人) is a subject word, and so it is for a word
+    # the documents never use that the cutter glued around the expression (能|白住 cut as 能白住). An expression that
+    # is a subject word the documents know (遛弯 ~ 步道) counts its terms as synonyms (_focus), not as more words.
+    for term, said in colloquial_glossary():
+        heard = [w for w in said if w in question]
+        if not heard:
+            continue
+        glued = [t for t in out if any(w in t and w != t for w in heard) and not known(t, snap)]
+        if not glued and any(w in t or t in w for w in heard for t in out):
+            continue
+        for t in glued:
+            del out[t]
         for t in tokenize(term):
             if t not in out and len(t) >= 2 and t not in STOPWORDS and snap.knows(t) \
                     and not any(t in f or f in t for f in place_forms):

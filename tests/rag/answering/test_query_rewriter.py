@@ -94,3 +94,29 @@ def test_it_stands_for_the_thing_a_place_acts_on_not_the_place():
     assert "西山绿道" in out and "条" not in out and "石景山" in out
     # 那 (that, there) still takes the first topic
     assert rewrite_offline("那里有多少人？", ["石景山建了条西山绿道，有多长啊？"]).startswith("石景山")
+
+
+def test_there_right_after_a_place_the_follow_up_names_is_that_place_not_the_previous_one():
+    # 那常州永红街道那边装好了几台 after a question about 石景山: 那边 is where 永红街道 lies; it had been replaced by
+    # 石景山 (常州永红街道石景山装好了几台)
+    h = ["石景山老楼加装电梯竣工了多少部？"]
+    rewritten = rewrite_offline("那常州永红街道那边装好了几台", h)
+    assert "石景山" not in rewritten and "永红街道装好了几台" in rewritten
+    # a bare 那里 still points at the previous question's place
+    assert rewrite_offline("那里装了几台", h) == "石景山装了几台"
+
+
+def test_these_standing_alone_are_what_the_previous_question_counted():
+    h = ["全国2019年以来开工改造了多少个老旧小区"]
+    assert rewrite_offline("那这些一共惠及多少人", h) == "老旧小区一共惠及多少人"
+    # before a noun, 那些 / 这些 only point at it: 那 is not "then" and is not replaced by the previous place
+    rewritten = rewrite_offline("那些电梯是哪年装的", ["石景山加装了多少部电梯"])
+    assert "那些电梯是哪年装的" in rewritten
+
+
+def test_a_phrase_with_its_noun_left_out_carries_the_conversation():
+    # 区级的跟没定级的加起来多少处: 区级的 describes a noun the previous turn named (文保)
+    h = ["模式口有几处全国重点文保单位", "市级文保有几处"]
+    assert needs_rewrite("区级的跟没定级的加起来多少处", h)
+    assert "文保" in rewrite_offline("区级的跟没定级的加起来多少处", h)
+    assert not needs_rewrite("石景山区老楼加梯竣工总量一共达到了多少部", h)

@@ -434,3 +434,33 @@ def test_a_follow_up_asking_its_own_kind_asks_that_kind(service):
     # 一共印了几批 after …是谁编的 asks a count, no longer a person, though it names no subject of its own
     a = service.ask("一共印了几批", history=["《城镇老旧小区改造可复制政策机制清单》是谁编的？"])
     assert not a.refused and "7批" in a.answer, a.answer
+
+
+def test_a_districts_figure_is_not_given_as_a_street_in_it(service):
+    # 那永红街道呢 after 钟楼区's count of buildings: 钟楼区…先后改造近1900栋居民楼 counts the whole district. Before,
+    # the answer was that sentence under 钟楼区：, as if it answered for 永红街道 (its 568栋 are in the documents)
+    a = service.ask("那永红街道呢", history=["钟楼区一共改造了多少栋居民楼？"])
+    body = _body(a.answer)
+    assert "1900栋" not in body or body.startswith("资料中没有永红街道"), a.answer
+    # a figure of the street that names the city only after it (…33台…入围常州市…案例) is still the street's
+    b = service.ask("永红街道装了几台电梯")
+    assert not b.refused and "33台" in b.answer and not _body(b.answer).startswith("资料中没有"), b.answer
+
+
+def test_an_everyday_expression_of_the_glossary_is_what_is_asked_about(service):
+    # 挖了又挖 is cut into single characters that name nothing; the documents say 多次开挖
+    a = service.ask("永红改造怎么做到路不用挖了又挖")
+    assert not a.refused and "多次开挖" in _body(a.answer), a.answer
+
+
+def test_a_done_yet_question_is_settled_by_a_sentence_saying_it_is_finished(service):
+    # 干完 / 装好 are the asker's verbs; the documents write 提前完成, 建成使用
+    a = service.ask("石景山老旧小区改造是不是提前干完了")
+    assert not a.refused and "提前完成" in _body(a.answer) and "没有直接回答" not in a.answer, a.answer
+    b = service.ask("永红街道的电梯装好了没")
+    assert not b.refused and "33台" in b.answer and "没有直接回答" not in b.answer, b.answer
+
+
+def test_these_after_a_count_are_the_counted_things(service):
+    a = service.ask("那这些一共惠及多少人", history=["全国2019年以来开工改造了多少个老旧小区"])
+    assert not a.refused and "上亿人" in _body(a.answer), a.answer

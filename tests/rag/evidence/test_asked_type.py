@@ -260,3 +260,15 @@ def test_a_committee_is_no_title():
     kind = _kinds("李先侠担任什么职务")["职务"]
     assert kind.held_by(normalise("北京市石景山区委常委、常务副区长李先侠"))
     assert not kind.held_by(normalise("进一步提升业主委员会、物管会及物业管理机构的管理和服务水平"))
+
+
+def test_an_adverb_between_the_measured_noun_and_the_question_word_still_asks_it():
+    assert set(_kinds("那面积一共多大")) == {"面积"}
+    assert set(_kinds("西山绿道总长大概有多少")) == {"长度"}
+    assert set(_kinds("上下水改造率到底是多少")) == {"比例"}
+    assert set(_kinds("物业费一共是多少")) == {"金额"}
+
+
+def test_a_percentage_asked_in_words_is_a_share():
+    assert set(_kinds("老旧小区改造居民要出百分之多少的钱")) == {"比例"}
+

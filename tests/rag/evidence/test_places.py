@@ -52,3 +52,17 @@ def test_a_verb_before_a_name_is_not_part_of_it_and_all_is_no_name():
     # 运营|景贤小镇: the verb and its object, not a town called 运营景贤
     assert local_places(normalise("评定景贤人才,运营景贤小镇,建设青年人才创新创业基地")) == ["景贤小镇"]
     assert local_places(normalise("老旧小区改造是不是所有小区都按一个模子来改")) == []
+
+
+def test_a_verb_or_a_suffix_word_before_the_suffix_names_no_estate():
+    from rag.text.gazetteer import local_places
+    from rag.text.text_match import normalise
+
+    # what is done to the estates (优化, 积极盘活) and "streets and communities" are no names; an answer had been
+    # labelled 优化小区：… and 街道社区：…
+    assert local_places(normalise("居民对优化小区内部通行线路十分关注")) == []
+    assert local_places(normalise("社区处指导各地积极盘活小区及周边存量房屋")) == []
+    assert local_places(normalise("发挥街道社区基层组织作用")) == []
+    # a name with a verb-noun inside it, after one character, is still found
+    assert local_places(normalise("运营景贤小镇")) == ["景贤小镇"]
+    assert local_places(normalise("改造金谷花园小区")) == ["金谷花园"]
