@@ -13,11 +13,11 @@ from rag.evidence.asked_type import counted_noun
 from rag.text.gazetteer import county_by_short_form
 from rag.text.text_match import STOPWORDS, jieba_instance, normalise
 
-_PRONOUN = re.compile(r"^(那么|那麼|那个|那個|那(?![些此])|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
+_PRONOUN = re.compile(r"^(那么|那麼|那个|那個|那(?![些此里裡儿兒边邊])|这个|這個|它们|它們|它|他们|他們|该|該|其|此)")
 _PLURAL = re.compile(r"^那?(这些|這些|那些)")  # these / those (那这些: then, these)
 _WHAT_ABOUT = re.compile(r"^(?:那么|那麼|那|还有|還有|再问|再問)?\s*(.{1,20}?)\s*(?:呢|怎么样|怎麼樣|如何)\s*[？?]?$")
 _DEMONSTRATIVE = re.compile(r"^(那个|那個|这个|這個|那|这|這|该|該)")
-_THERE = re.compile(r"那里|那儿|那边|这里|这儿|这边|當地|当地")
+_THERE = re.compile(r"那里|那裡|那儿|那兒|那边|那邊|这里|這裡|这儿|這兒|这边|這邊|當地|当地")
 MAX_TURN_CHARS = 120  # a longer message (a pasted text, junk) is not a question to carry into later turns
 _INSIDE = {"a", "b", "m", "q", "f"}  # adjectives/numerals inside a noun run: 首钢/滑雪/大/跳台
 _NOUNISH = {"n", "ns", "nr", "nt", "nz", "nrt", "vn", "j", "eng", "l", "an"}
@@ -90,7 +90,7 @@ def _subject(question: str, thing: bool = False) -> str:
         found = _subject(norm, thing)
         at = norm.find(found) if found else -1
         return question[at:at + len(found)] if at >= 0 else found
-    runs = _noun_runs(question)
+    runs = [r for r in _noun_runs(question) if not _ASKING_WORD.search(r)]  # 哪些地方 asks, it is no topic
     if len(runs) >= 2 and (span := _place_span(normalise(runs[0]))) and span == (0, len(runs[0])):
         start = question.find(runs[0]) + len(runs[0])
         end = question.find(runs[1], start)
@@ -170,8 +170,10 @@ def _stands_alone(rest: str) -> bool:
 
 
 def _noun_run(words: list[tuple[str, str]]) -> str:
-    """A run of (word, POS) as text, ending on a noun: 永红街道|旧 (of 旧改) is 永红街道."""
-    while words and words[-1][1] in _INSIDE:
+    """A run of (word, POS) as text, ending on a noun: 永红街道|旧 (of 旧改) is 永红街道. A one-character classifier
+    right after a noun ends a name (模式|口, cut as noun and classifier), not a count."""
+    while words and words[-1][1] in _INSIDE and not (words[-1][1] == "q" and len(words[-1][0]) == 1
+                                                      and len(words) > 1 and words[-2][1].startswith("n")):
         words = words[:-1]
     return "".join(w for w, _ in words)
 
@@ -190,6 +192,10 @@ def rewrite_offline(question: str, history: list) -> str:
         if span := _place_span(said):
             rewritten = (earlier if len(earlier) == len(said) else said)[span[0]:span[1]] + rewritten
     return rewritten
+
+
+# time words that close a topic run (模式口古时候叫什么): when it was so, not what it is
+_WHEN_SAID = re.compile(r"(古时候|古時候|古代|以前|过去|過去|原来|原來|从前|從前|当年|當年|早先|现在|現在|如今|当时|當時)+$")
 
 
 def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
@@ -211,9 +217,14 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     if bare and (own := _place_span(normalise(bare))) and own[0] == 0:
         q = bare  # 那永红街道总共建了几台: 那 is "then", the follow-up names its own place and subject
     own_norm = normalise(q)
-    if len(own_norm) == len(q) and (own := _place_span(own_norm)) and (there := _THERE.match(q, own[1])):
-        q = q[:own[1]] + q[there.end():]  # 永红街道那边装好了几台: 那边 is where the place just named lies, no pointer
+    if len(own_norm) == len(q) and (own := _place_span(own_norm)) and (there := _THERE.search(q, own[1])) \
+            and there.start() - own[1] <= 4:
+        # 永红街道那边装好了几台, 常州永红那边…: 那边 is where the place just named lies (with a short name after it
+        # the cutter does not know as a place), no pointer at the previous question's place
+        q = q[:there.start()] + q[there.end():]
         bare = q if bare else bare
+    if q.startswith("那") and _PRONOUN.match(q[1:]) and not _THERE.match(q):
+        q = q[1:]  # 那他们最后探索出几个机制: 那 is "then", the pronoun after it points
     place = prev[old[0]:old[1]] if old else _answer_place(prev_a)
     if (plural := _PLURAL.match(q)) and _stands_alone(rest := q[plural.end():]):
         # 这些 standing alone (那这些一共惠及多少人) are the things the previous question counted (多少个老旧小区) or
@@ -224,6 +235,11 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
         bare = ""  # 那些电梯: 那 belongs to 那些, it is no "then"
     if _THERE.search(q) and place:
         return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer
+    if _THERE.match(q) and (topic := _WHEN_SAID.sub("", _subject(prev))):
+        # no place named before: 那里 is what the previous question was about (模式口以前叫什么名字 → 模式口); glued on
+        # whole, that question's 以前叫…名字 would be asked again
+        end = _THERE.match(q).end()
+        return topic + (q[end - 1:] if q[end:end + 1] in ("面", "头", "頭") else q[end:])  # 那里面 → 模式口里面
     named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)
     if not named and bare and _starts_with_name(bare):
         q = bare  # 那798艺术区去年游客多少: 那 before a name it does not stand for is "then", not a pronoun

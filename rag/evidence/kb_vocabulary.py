@@ -90,12 +90,14 @@ def framing_word(term: str, snap: Snapshot) -> bool:
 _RESULT = set("好完")
 
 
-def names_nothing(term: str, snap: Snapshot, phrasing: list[str]) -> bool:
+def names_nothing(term: str, snap: Snapshot, phrasing: list[str], counted: bool = False) -> bool:
     """A question word that cannot be what is asked about, for the reader's subject and the evidence check's cover
     alike: one character once its spoken 儿 is dropped, a word that names the kind of answer (地方, 名字), a framing
-    word (到底, 装好), or part of the question's phrasing of the kind (`phrasing`: 多少钱, 古时候叫)."""
+    word (到底, 装好), or part of the question's phrasing of the kind (`phrasing`: 多少钱, 古时候叫). When a count is
+    asked (`counted`), the answer is a number and such a word is what is counted (居民意见一共收上来多少份)."""
     bare = without_erhua(term)
-    return len(bare) < 2 or bare in answer_type_words() or framing_word(term, snap) or any(term in p for p in phrasing)
+    return len(bare) < 2 or (bare in answer_type_words() and not counted) or framing_word(term, snap) \
+        or any(term in p for p in phrasing)
 
 
 def absent_terms(question: str, snap: Snapshot) -> list[str]:

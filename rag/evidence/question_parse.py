@@ -38,6 +38,8 @@ _HEARSAY = {"听说", "据说", "听人说", "听别人说", "听讲", "传言",
 _CONTINUING = {"还有"}
 _DEMONSTRATIVE = re.compile(r"^[这那哪此该每]")
 _PERFECTIVE_TAIL = re.compile(r".了没有?$")
+# A light verb with its aspect or classifier (搞了个, 弄了, 整个): the asker's way of saying "did", naming nothing.
+_LIGHT_VERB = re.compile(r"^[搞弄整干][了个]{1,2}$")
 
 
 def frames_question(word: str, flag: str) -> bool:
@@ -45,7 +47,8 @@ def frames_question(word: str, flag: str) -> bool:
         return False
     return flag.startswith(_FRAME_FLAGS) or (2 <= len(word) <= 3 and bool(_DIRECTIONAL.search(word))) \
         or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE or word in _HEARSAY or word in _CONTINUING \
-        or (flag.startswith("m") and bool(_DEMONSTRATIVE.match(word))) or bool(_PERFECTIVE_TAIL.match(word))
+        or (flag.startswith("m") and bool(_DEMONSTRATIVE.match(word))) or bool(_PERFECTIVE_TAIL.match(word)) \
+        or bool(_LIGHT_VERB.match(word))
 
 
 # 永红那块儿, 衙门口那片: a demonstrative with a locative classifier points at the place just named ("over there")

@@ -36,7 +36,7 @@ from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, di
                                 full_name, region_place, short_form)
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
-from rag.text.text_match import STOPWORDS, colloquial_glossary, normalise, synonyms_of, tokenize
+from rag.text.text_match import STOPWORDS, colloquial_glossary, heard, normalise, synonyms_of, tokenize
 from rag.text.thesaurus import everyday_to_written
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
@@ -477,11 +477,12 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     place_forms = {f for p in places for f in forms(p)} | set(places)
     question = without_places(normalise(question), places)  # 永红装了几部电梯 cuts 永|红装 with the name in
     phrasing = kind_phrasing(question, kinds)
+    counted = any(k.name == "数量" for k in kinds)
     words = pos_words(question)
     framing = {w for w, f in words if frames_question(w, f)} | deictic_words(words)
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
-        if names_nothing(t, snap, phrasing) or without_erhua(t) in STOPWORDS or QUESTION_WORDS.search(t) \
+        if names_nothing(t, snap, phrasing, counted) or without_erhua(t) in STOPWORDS or QUESTION_WORDS.search(t) \
                 or t in framing or frames_question(t, "") or _points_or_modal(t) \
                 or any(t in f or f in t for f in place_forms):
             continue
@@ -491,11 +492,11 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     # the documents never use that the cutter glued around the expression (能|白住 cut as 能白住). An expression that
     # is a subject word the documents know (遛弯 ~ 步道) counts its terms as synonyms (_focus), not as more words.
     for term, said in colloquial_glossary():
-        heard = [w for w in said if w in question]
-        if not heard:
+        found = [w for w in said if heard(w, question)]
+        if not found:
             continue
-        glued = [t for t in out if any(w in t and w != t for w in heard) and not known(t, snap)]
-        if not glued and any(w in t or t in w for w in heard for t in out):
+        glued = [t for t in out if any(w in t and w != t for w in found) and not known(t, snap)]
+        if not glued and any(w in t or t in w or (t in tokenize(w) and t != w) for w in found for t in out):
             continue
         for t in glued:
             del out[t]

@@ -76,7 +76,25 @@ def colloquial_glossary() -> list[tuple[str, tuple[str, ...]]]:
 
 def said_for(query_norm: str) -> list[str]:
     """The documents' terms for everyday expressions in the (normalised) query."""
-    return [term for term, said in colloquial_glossary() if any(w in query_norm for w in said)]
+    return [term for term, said in colloquial_glossary() if any(heard(w, query_norm) for w in said)]
+
+
+def heard(expression: str, query_norm: str) -> bool:
+    """Is the glossary's everyday expression in the query, whole (下不了楼) or with its words apart in their order
+    (物业打分 in 物业干得好不好有没有人给打分排名)? Apart, each word must have two characters or more: one
+    character (淹 of 下雨淹) would be found in too many questions."""
+    if expression in query_norm:
+        return True
+    parts = tokenize_plain(expression)
+    if len(parts) < 2 or any(len(p) < 2 for p in parts):
+        return False
+    at = 0
+    for p in parts:
+        at = query_norm.find(p, at)
+        if at < 0:
+            return False
+        at += len(p)
+    return True
 
 
 @lru_cache(maxsize=4096)

@@ -120,3 +120,24 @@ def test_a_phrase_with_its_noun_left_out_carries_the_conversation():
     assert needs_rewrite("区级的跟没定级的加起来多少处", h)
     assert "文保" in rewrite_offline("区级的跟没定级的加起来多少处", h)
     assert not needs_rewrite("石景山区老楼加梯竣工总量一共达到了多少部", h)
+
+
+def test_there_after_a_short_name_the_follow_up_adds_is_not_the_previous_place():
+    # 常州永红那边: 永红 is no place the gazetteer knows, but 那边 still lies after the place the follow-up names
+    rewritten = rewrite_offline("那常州永红那边建好能用的有几台", ["石景山老楼加装电梯弄了多少部?"])
+    assert "石景山" not in rewritten and "常州永红建好能用的有几台" in rewritten
+
+
+def test_there_with_no_place_named_before_is_what_the_previous_question_was_about():
+    # 那里 after 模式口古时候叫什么 had become 模式口古时候里 (那 of 那里 replaced by the previous subject, 里 left)
+    assert rewrite_offline("那里现在有几处国家级的重点文物", ["模式口古时候叫什么？"]) == "模式口现在有几处国家级的重点文物"
+    # cut 模式|口 (a noun and a classifier), the name keeps its 口
+    assert rewrite_offline("那裡有幾處全國重點文保單位?", ["模式口以前叫什麼名字?"]).startswith("模式口有幾處")
+
+
+def test_then_before_a_pronoun_and_a_subject_that_only_asks():
+    # 那他们…: 那 is "then"; 他们 cannot stand for 哪些地方, which asks and names nothing
+    rewritten = rewrite_offline("那他們最後探索出幾個機制?", ["社區處一共調研了多少個老舊小區?", "後來在哪些地方做試點?"])
+    assert "哪些地方" not in rewritten and "探索出幾個機制" in rewritten
+    # 那里面: inside what the previous question was about
+    assert rewrite_offline("那里面有多少文物保护单位?", ["模式口街区是哪年开街的?"]).endswith("里面有多少文物保护单位?")

@@ -272,3 +272,8 @@ def test_an_adverb_between_the_measured_noun_and_the_question_word_still_asks_it
 def test_a_percentage_asked_in_words_is_a_share():
     assert set(_kinds("老旧小区改造居民要出百分之多少的钱")) == {"比例"}
 
+
+
+def test_which_years_asks_years_not_a_duration():
+    assert set(_kinds("钟楼区生态文明建设规划是管哪几年的")) == {"年份"}
+    assert set(_kinds("几年能改完")) == {"时长"}

@@ -30,3 +30,12 @@ def test_only_the_expression_itself_or_its_spoken_form_maps_not_one_word_of_it()
 def test_one_way_only_the_documents_term_adds_no_everyday_words():
     q = normalise("石景山燃气管线改造了多少")
     assert "煤气" not in expand(q, tokenize(q))
+
+
+def test_an_everyday_expression_is_heard_with_its_words_apart_in_order():
+    from rag.text.text_match import heard
+
+    assert heard("物业打分", "石景山的物业干得好不好有没有人给打分排名")
+    assert not heard("物业打分", "打分的是物业吗")  # not in their order
+    assert heard("下不了楼", "老人下不了楼咋整")
+    assert not heard("下雨淹", "下雨天小区会不会被水淹")  # one-character words are not looked for apart
