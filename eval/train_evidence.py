@@ -46,8 +46,11 @@ from rag.retrieval.searcher import Filters  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 
 OUT = ROOT / "eval" / "results"
-TRAINING_RESIDENT_SETS = (1, *range(3, 38))
-MAX_FALSE_REFUSALS = 0.08  # on cross-validated training rows (fixed before any validation figure was seen)
+TRAINING_RESIDENT_SETS = (1, *range(3, 43))
+# on cross-validated training rows: the issue's own target for residents (false refusals ≤ 5 %). It was 0.08,
+# fixed before any validation figure was seen; with it the threshold climbed as the features improved (0.46 → 0.51 →
+# 0.56 on the refits of 2026-12-07) and refused residents' questions whose every feature looks answerable (README)
+MAX_FALSE_REFUSALS = 0.05
 
 
 def new_classifier(seed: int):
