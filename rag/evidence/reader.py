@@ -496,8 +496,9 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
         if not found:
             continue
         glued = [t for t in out if any(w in t and w != t for w in found) and not known(t, snap)]
-        if not glued and any(w in t or t in w or (t in tokenize(w) and t != w) for w in found for t in out):
-            continue
+        if not glued and any(w in t or t in w or (t in tokenize(w) and t != w)
+                             for w in found for t in out if known(t, snap)):
+            continue  # a known subject word says it already (遛弯 ~ 步道); 腿脚 of 腿脚不好 is no word the documents use
         for t in glued:
             del out[t]
         for t in tokenize(term):
