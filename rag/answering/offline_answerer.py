@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rag.answering.citation_check import match_form
 from rag.evidence.asked_type import counted_noun, counts
+from rag.evidence.kb_vocabulary import verb_with_result
 from rag.evidence.reader import Reading, Sentence, read
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
@@ -182,7 +183,7 @@ _FINISHED = re.compile(r"完成|完工|竣工|建成|完毕|全部完工|收官"
 def _finished(word: str, text_norm: str) -> bool:
     """A verb with its result (干完, 弄好, 修完) says the work is finished, which the documents write their own way
     (提前完成…任务, 竣工): the verb is the asker's, the finishing is the claim."""
-    return len(word) == 2 and word[1] in "完好" and bool(_FINISHED.search(text_norm))
+    return verb_with_result(word) and bool(_FINISHED.search(text_norm))
 
 
 def _place_label(s: Sentence) -> str:

@@ -222,7 +222,8 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
         # 永红街道那边装好了几台, 常州永红那边…: 那边 is where the place just named lies (with a short name after it
         # the cutter does not know as a place), no pointer at the previous question's place
         q = q[:there.start()] + q[there.end():]
-        bare = q if bare else bare
+        if bare:
+            bare = q
     if q.startswith("那") and _PRONOUN.match(q[1:]) and not _THERE.match(q):
         q = q[1:]  # 那他们最后探索出几个机制: 那 is "then", the pronoun after it points
     place = prev[old[0]:old[1]] if old else _answer_place(prev_a)
@@ -235,10 +236,10 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
         bare = ""  # 那些电梯: 那 belongs to 那些, it is no "then"
     if _THERE.search(q) and place:
         return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer
-    if _THERE.match(q) and (topic := _WHEN_SAID.sub("", _subject(prev))):
+    if (there := _THERE.match(q)) and (topic := _WHEN_SAID.sub("", _subject(prev))):
         # no place named before: 那里 is what the previous question was about (模式口以前叫什么名字 → 模式口); glued on
         # whole, that question's 以前叫…名字 would be asked again
-        end = _THERE.match(q).end()
+        end = there.end()
         return topic + (q[end - 1:] if q[end:end + 1] in ("面", "头", "頭") else q[end:])  # 那里面 → 模式口里面
     named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)
     if not named and bare and _starts_with_name(bare):

@@ -84,10 +84,15 @@ def framing_word(term: str, snap: Snapshot) -> bool:
       write a finished action their own way (建成使用, 竣工), and the bare verb is no subject word either."""
     if snap.knows(term):
         return False
-    return function_word(term) or (len(term) == 2 and term[1] in _RESULT and "\u4e00" <= term[0] <= "\u9fff")
+    return function_word(term) or verb_with_result(term)
 
 
 _RESULT = set("好完")
+
+
+def verb_with_result(term: str) -> bool:
+    """A one-character verb with its result (装好, 改完, 干完): the action done, in the asker's words."""
+    return len(term) == 2 and term[1] in _RESULT and "\u4e00" <= term[0] <= "\u9fff"
 
 
 def names_nothing(term: str, snap: Snapshot, phrasing: list[str], counted: bool = False) -> bool:

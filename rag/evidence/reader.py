@@ -384,10 +384,10 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     focus_words = kb_words or reading.subject
     reading.subject_known = bool(kb_words)
     q_grams = _question_bigrams(q_norm)
-    wholes = whole_places(reading.places) if reading.form == "figure" and all(k.name in AGGREGATES for k in kinds) \
-        else []
+    # a count or an amount sums over a place (the figure form always has an asked kind)
+    aggregate = reading.form == "figure" and all(k.name in AGGREGATES for k in kinds)
+    wholes = whole_places(reading.places) if aggregate else []
     whole_asked = bool(WHOLE_ASKED.search(asked_norm or q_norm))
-    aggregate = reading.form == "figure" and bool(kinds) and all(k.name in AGGREGATES for k in kinds)
     top = max((h.score for h in reading.hits), default=1.0) or 1.0
     out: list[Sentence] = []
     for i, hit in enumerate(reading.hits):
