@@ -82,7 +82,8 @@ class OfflineAnswerer:
                 return out
             off.sort(key=lambda s: not s.on_place)  # a part of the asked place (永红片区 of 钟楼区) before elsewhere
             asked = reading.scope_label()
-            what = "这个数字" if figure else "这方面的内容"
+            when = {"时间", "年份", "日期", "时长"} & {k.name for k in reading.kinds}
+            what = "这个时间" if figure and when else "这个数字" if figure else "这方面的内容"  # 啥时候动: no 数字
             out.pieces.append((f"资料中没有{asked}的{what}；", None))
             lead = off[0]
             text = _clauses(lead.text, reading, self.max_chars - 30)

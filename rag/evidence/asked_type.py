@@ -33,6 +33,10 @@ def has_place_name(text_norm: str) -> bool:
     return bool(places_in(text_norm))
 
 
+# A classifier with a numeral after it instead of a noun makes a slogan (“四个一”鲁谷模式, 两个一百年): it counts
+# nothing. (“八条硬措施” counts 措施: a noun follows the classifier.)
+_SLOGAN_COUNT = re.compile(rf"[\d{_N}]+\s*个\s*(?=[\d{_N}])")
+
 # up to four characters between the question word and the award (什么国家级奖项); not 时 (什么时候表彰 asks a time)
 _LEVEL = r"(?:(?!时)[\u4e00-\u9fff]){0,4}?"
 
@@ -50,6 +54,8 @@ class AskedType:
     any_place: bool = False  # a gazetteer place name also carries it (出生于上海市: no 位于, no street suffix)
 
     def held_by(self, text_norm: str) -> bool:
+        if self.name == "数量":
+            text_norm = _SLOGAN_COUNT.sub("", text_norm)
         return bool(self.carries.search(text_norm)) or (self.any_person and has_person_name(text_norm)) \
             or (self.any_place and has_place_name(text_norm))
 
@@ -63,7 +69,12 @@ TYPES = [
                                 r"多少[\u4e00-\u9fff]{0,4}(补贴|补助|补偿|资金|经费|投资|奖励|奖金)|"
                                 rf"(补贴|补助|补偿|资金|经费|投资|奖金){_ADV}(是|有|给|能拿)?多少|"
                                 rf"(?<!浪)费(用)?{_ADV}(是|有|要|得|交|收)?多少|"  # 物业费多少, 停车费交多少
-                                r"(?<![弥])补(贴|助|偿)?(了)?多少|赔(偿)?(了)?多少"),  # 一个月补多少, 拆了赔多少
+                                r"(?<![弥])补(贴|助|偿)?(了)?多少|赔(偿)?(了)?多少|"  # 一个月补多少, 拆了赔多少
+                                # what a fee rises or falls by is money too (物业费会涨多少)
+                                rf"费(用)?{_ADV}(会|能|要|得)?(上涨|涨|降低|降|增加|提高|减少|多|少)(了)?多少|"
+                                # 几个亿 is said of money only; spending asks money unless a time follows (花了几年)
+                                r"(多少|几)个(亿|千万|百万)|"
+                                r"(花|投|砸)(了|掉|进去|费)?(多少|几)(个)?(亿|千万|百万|万)?(?!年|天|个?月|周|小时|分钟|时间)"),
               re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿|千)?元")),
     AskedType("每平方米单价", re.compile(r"每平方米|每平米|每㎡|一平(方米|米|方)?(给|补|赔|要|卖|收)?多少|多少(钱)?一平"),
               re.compile(r"元\s*/\s*(平方米|平米|㎡|m2)|元每平方?米|每平方?米[^。，；]{0,8}\d[\d.]*\s*(万|千)?元")),
@@ -142,7 +153,9 @@ TYPES = [
                                 r"城市(?!更新|建设|规划|管理|治理|发展|工作|设计|风貌|品质|功能|形象|化))"), re.compile(r"(?!)"),
               group="place", any_place=True),
     AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(在哪里|在哪儿|在哪(?![一个些位年天种方]))|"
-                                r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)"),
+                                r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)|"
+                                # 哪个街道弄出来的: which street (district, estate) asks for a place of that level
+                                r"哪(个|一个|一)?(街道|社区|小区|片区|村|镇|乡|区|县|市|省|地方)(?!别|域外)"),
               re.compile(r"位于|坐落|地处|[\u4e00-\u9fff]{2,8}(路|街|大街|巷|胡同|街道|社区|小区|村|镇|区|园|号|大厦|中心)"),
               group="place", any_place=True),
     # 头几天, 这几年, 近几个月 say "a few", they ask nothing

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from rag.evidence.question_parse import QUESTION_CHARS, focus_clauses, frames_question, new_word_runs, pos_words
 from rag.retrieval.snapshot import Snapshot
-from rag.text.text_match import RESOURCES, STOPWORDS, jieba_instance, normalise, synonyms_of, tokenize
+from rag.text.text_match import RESOURCES, STOPWORDS, glossed_words, jieba_instance, normalise, synonyms_of, tokenize
 from rag.text.thesaurus import function_word, thesaurus_of
 
 _CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
@@ -113,7 +113,10 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
     known_tokens = [t for t in tokenize(question) if snap.knows(t)]
     focus = focus_clauses(question)
     words = pos_words(focus)
+    glossed = glossed_words(normalise(question))
     for i, (word, flag) in enumerate(words):
+        if word in glossed:
+            continue
         before = [w for w, _ in words[max(0, i - 2):i]]
         if (before and before[-1] in _WH_DETERMINERS) or (len(before) == 2 and before[0] in _WH_DETERMINERS
                                                           and before[1] in ("一", "个", "种", "类", "位", "家")):

@@ -114,8 +114,12 @@ class Reading:
 
     def scope_label(self) -> str:
         """How the answer names what was asked for: 石景山2023年, 全国."""
-        where = "、".join(_spoken(p) for p in self.places) or \
-            ("全国" if self.national else "")
+        where = ""
+        for i, p in enumerate(self.places):
+            # a street or village after its district reads as one name (石景山黄庄村), two places apart take 、
+            inside = i and p.endswith(LOCAL_SUFFIXES) and not self.places[i - 1].endswith(LOCAL_SUFFIXES)
+            where += ("" if inside or not i else "、") + _spoken(p)
+        where = where or ("全国" if self.national else "")
         return where + "".join(f"{y}年" for y in self.years)
 
     def on_place(self) -> list[Sentence]:

@@ -79,6 +79,19 @@ def said_for(query_norm: str) -> list[str]:
     return [term for term, said in colloquial_glossary() if any(heard(w, query_norm) for w in said)]
 
 
+def glossed_words(query_norm: str) -> dict[str, frozenset[str]]:
+    """The words of the glossary's everyday expressions heard in the query, each with the words of the documents'
+    term for it (电瓶车, 充电 of 电瓶车没地儿充电 → 充电桩): the glossary says what the documents call them, so they
+    are no words the documents lack, and a passage with the term holds them."""
+    out: dict[str, set[str]] = {}
+    for term, said in colloquial_glossary():
+        for w in said:
+            if heard(w, query_norm):
+                for p in (w, *tokenize_plain(w)):
+                    out.setdefault(p, set()).update((term, *tokenize_plain(term)))
+    return {p: frozenset(t) for p, t in out.items()}
+
+
 def heard(expression: str, query_norm: str) -> bool:
     """Is the glossary's everyday expression in the query, whole (下不了楼) or with its words apart in their order
     (物业打分 in 物业干得好不好有没有人给打分排名)? Apart, each word must have two characters or more: one
@@ -86,6 +99,8 @@ def heard(expression: str, query_norm: str) -> bool:
     if expression in query_norm:
         return True
     parts = tokenize_plain(expression)
+    # the search cut also gives the pieces of a long word (电瓶 of 电瓶车): only the words themselves, in order
+    parts = [p for p in parts if not any(p != q and p in q for q in parts)]
     if len(parts) < 2 or any(len(p) < 2 for p in parts):
         return False
     at = 0

@@ -477,3 +477,36 @@ def test_a_done_yet_question_is_settled_by_a_sentence_saying_it_is_finished(serv
 def test_follow_ups_and_colloquial_words_of_the_fresh_sets_are_answered(service, question, history, expected):
     a = service.ask(question, history=history)
     assert not a.refused and expected in _body(a.answer), a.answer
+
+
+@pytest.mark.parametrize("question, kind", [
+    # issue 10: 装电梯以后物业费会涨多少 had an unrelated sentence; a fee's rise is money, and no sentence gives one
+    ("装电梯以后物业费会涨多少", "金额"),
+    ("钟楼区老旧小区改造一共花了多少个亿", "金额"),  # the 1900栋 sentence counts buildings, not money
+])
+def test_a_sum_of_money_asked_in_residents_words_is_not_answered_with_a_count(service, question, kind):
+    a = service.ask(question)
+    assert a.refused and kind in a.answer, a.answer
+
+
+def test_a_slogan_is_no_count_of_the_asked_noun(service):
+    # “四个一”鲁谷模式 names a method: it says nothing of how many estates 鲁谷街道 renovated
+    a = service.ask("鲁谷街道到现在改完了多少个小区")
+    assert a.refused and "四个一" not in a.answer.split("情况是")[0], a.answer
+    assert not re.search(r"^鲁谷街道：.*四个一", _body(a.answer)), a.answer
+
+
+def test_which_street_asks_a_place_and_is_answered_with_the_street(service):
+    a = service.ask("“四个一”这个改造模式是哪个街道搞出来的")
+    assert not a.refused and "鲁谷街道" in _body(a.answer), a.answer
+
+
+def test_a_glossary_expression_with_its_words_apart_is_no_missing_word(service):
+    a = service.ask("永红老小区电瓶车没地方充电咋整")
+    assert not a.refused and "充电桩" in _body(a.answer), a.answer
+
+
+def test_another_places_sentence_for_a_time_question_is_said_missing_as_a_time(service):
+    # the documents plan 黄庄村's renovation without a date; a village after its district reads as one name
+    a = service.ask("石景山黄庄村那片破房子啥时候动")
+    assert a.answer.startswith("资料中没有石景山黄庄村的这个时间；"), a.answer

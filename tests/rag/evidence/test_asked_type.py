@@ -277,3 +277,21 @@ def test_a_percentage_asked_in_words_is_a_share():
 def test_which_years_asks_years_not_a_duration():
     assert set(_kinds("钟楼区生态文明建设规划是管哪几年的")) == {"年份"}
     assert set(_kinds("几年能改完")) == {"时长"}
+
+
+def test_a_fee_rising_and_spoken_sums_of_money_ask_an_amount():
+    assert set(_kinds("装电梯以后物业费会涨多少")) == {"金额"}  # issue 10's own case: no count answers it
+    assert set(_kinds("首钢园改造投了几个亿")) == {"金额"} and set(_kinds("棚改一共花了多少")) == {"金额"}
+    assert set(_kinds("改造花了几年")) == {"时长"} and "金额" not in _kinds("钟楼区改造了多少个小区")
+
+
+def test_a_slogan_counts_nothing_a_classifier_before_a_noun_does():
+    count = _kinds("鲁谷街道一共改了多少个小区")["数量"]
+    assert not count.held_by(normalise("探索形成了更贴合当地发展的“四个一”鲁谷模式"))
+    assert count.held_by(normalise("提出垃圾分类“八条硬措施”")) and count.held_by(normalise("共改造小区8个"))
+
+
+def test_which_street_or_district_asks_a_place_of_that_level():
+    kind = _kinds("这个改造模式是哪个街道搞出来的")["地点"]
+    assert kind.held_by(normalise("石景山鲁谷街道结合实际发展基础")) and set(_kinds("在哪个区")) == {"地点"}
+    assert "地点" not in _kinds("这两种模式有什么区别")

@@ -83,3 +83,12 @@ def test_a_figure_of_something_the_documents_never_name(question, absent, measur
 
     q = normalise(question)
     assert measured_absent(q, asked_types(q), absent) is measured
+
+
+def test_a_word_of_a_glossary_expression_is_not_missing_from_the_documents(searcher):
+    """电瓶车 is never written in the documents, but the glossary hears 电瓶车…充电 as their 充电桩."""
+    from rag.evidence.kb_vocabulary import absent_terms
+
+    snap = searcher.snapshot()
+    assert "电瓶车" not in absent_terms("小区电瓶车没地儿充电咋办", snap)
+    assert "电瓶车" in absent_terms("电瓶车电池多久换一次", snap)  # no expression of the glossary heard

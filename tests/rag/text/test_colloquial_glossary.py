@@ -39,3 +39,13 @@ def test_an_everyday_expression_is_heard_with_its_words_apart_in_order():
     assert not heard("物业打分", "打分的是物业吗")  # not in their order
     assert heard("下不了楼", "老人下不了楼咋整")
     assert not heard("下雨淹", "下雨天小区会不会被水淹")  # one-character words are not looked for apart
+
+
+def test_an_expression_with_a_long_word_is_heard_apart_by_its_words_not_their_pieces():
+    from rag.text.text_match import glossed_words, heard, said_for
+
+    # the search cut gives 电瓶 | 电瓶车 | 充电: 电瓶车 must not be looked for after 电瓶
+    q = normalise("永红老小区电瓶车没地儿充电咋办")
+    assert heard("电瓶车充电", q) and "充电桩" in said_for(q)
+    glossed = glossed_words(q)
+    assert {"电瓶车", "充电"} <= set(glossed) and "充电桩" in glossed["电瓶车"]
