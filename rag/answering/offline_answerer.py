@@ -221,11 +221,16 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     # turn's 改了多少栋); the rewrite's carried words would pull towards the clause already given
     q = match_form(reading.asked or reading.question)
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
+    # a count of the asked noun is the figure (多少景 → 15景), not any number in the sentence (2021年9月开街)
+    noun = counted_noun(normalise(reading.asked or reading.question)) \
+        if any(k.name == "数量" for k in reading.kinds) else ""
+    if noun and not any(counts(noun, normalise(c)) for c in clauses):
+        noun = ""
 
     def weight(c: str) -> float:
         c_norm = match_form(c)
         hits = sum(1 for j in range(len(c_norm) - 1) if c_norm[j:j + 2] in grams)
-        figure = any(k.held_by(normalise(c)) for k in reading.kinds)
+        figure = counts(noun, normalise(c)) if noun else any(k.held_by(normalise(c)) for k in reading.kinds)
         # a clause with the asked figure outweighs any count of shared words, so the cut starts from it: 金谷花园改造完
         # 评上了个啥 shares five pairs with 金谷花园改造融入… and none with 获评2023年全国绿色低碳系列典型案例
         return hits + (1000 if figure else 0)

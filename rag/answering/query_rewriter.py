@@ -74,6 +74,16 @@ def _answer_place(answer: str) -> str:
     return normalise(head)[span[0]:span[1]] if span else ""
 
 
+_SITE = re.compile(r"(绿道|步道|公园|园区|园|街区|大街|街|路|河|湖|山|口|村|小镇|广场|基地|小区|社区|花园|花苑|新村|山庄|厂)$")
+
+
+def _site_after(prev: str, span: tuple[int, int]) -> str:
+    """The name of a site (西山绿道, 首钢园, 模式口) that directly follows the place in the previous question, or ""."""
+    after = prev[span[1]:].lstrip("的")
+    runs = _noun_runs(after)
+    return runs[0] if runs and after.startswith(runs[0]) and _SITE.search(runs[0]) else ""
+
+
 _CLASSIFIER = re.compile(r"^[条个座家所处项部台栋片块](?=..)")
 _ASKING_WORD = re.compile(r"多少|几|什么|啥|哪")
 
@@ -235,7 +245,9 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     if plural:
         bare = ""  # 那些电梯: 那 belongs to 那些, it is no "then"
     if _THERE.search(q) and place:
-        return _THERE.sub(place, q, count=1)  # 那里 = the place of the previous question or answer
+        # 那里 = the place of the previous question or answer, or the site named right after it there
+        # (石景山西山绿道修了多长 → 那边爬山的人多不多: the trail, not the whole district)
+        return _THERE.sub(place + (_site_after(prev, old) if old else ""), q, count=1)
     if (there := _THERE.match(q)) and (topic := _WHEN_SAID.sub("", _subject(prev))):
         # no place named before: 那里 is what the previous question was about (模式口以前叫什么名字 → 模式口); glued on
         # whole, that question's 以前叫…名字 would be asked again

@@ -70,8 +70,8 @@ TYPES = [
                                 rf"(补贴|补助|补偿|资金|经费|投资|奖金){_ADV}(是|有|给|能拿)?多少|"
                                 rf"(?<!浪)费(用)?{_ADV}(是|有|要|得|交|收)?多少|"  # 物业费多少, 停车费交多少
                                 r"(?<![弥])补(贴|助|偿)?(了)?多少|赔(偿)?(了)?多少|"  # 一个月补多少, 拆了赔多少
-                                # what a fee rises or falls by is money too (物业费会涨多少)
-                                rf"费(用)?{_ADV}(会|能|要|得)?(上涨|涨|降低|降|增加|提高|减少|多|少)(了)?多少|"
+                                # what a fee or a price rises or falls by is money too (物业费会涨多少, 房价一般能涨多少)
+                                rf"(费(用)?|房价|租金|价格){_ADV}(一般|会|能|要|得)*(上涨|涨|降低|降|增加|提高|减少|多|少)(了)?多少|"
                                 # 几个亿 is said of money only; spending asks money unless a time follows (花了几年)
                                 r"(多少|几)个(亿|千万|百万)|"
                                 r"(花|投|砸)(了|掉|进去|费)?(多少|几)(个)?(亿|千万|百万|万)?(?!年|天|个?月|周|小时|分钟|时间)"),
@@ -104,7 +104,7 @@ TYPES = [
     # 李先侠是啥职务 asks a title, answered where the person is introduced (区委常委、常务副区长李先侠)
     # 担任 only phrases the asking (李先侠担任什么职务): the documents introduce the person by title, without it
     AskedType("职务", re.compile(r"(担任|任)?(什么|啥|哪个|何)(职务|职位|官职|头衔)|职务是|任(什么|啥|何)职|"  # not 担任什么角色
-                                r"是(个|什么|啥)(官|领导)"),
+                                r"是(个|什么|啥)(官|领导)|(什么|啥|多大的?)官(?!方|网)"),
               # titles are an open class in general text; these head morphemes end most of them (业主委员会 is a body)
               re.compile(r"[部局厅处科校院社会队站所馆市县区镇省州乡村行组团师军舰]长|书记|主任|主席|委员(?!会)|常委|议员|"
                          r"研究员|专员|巡视员|经理|总监|顾问|教授|院士|大使|总理|总统|首相|秘书|编辑|记者|主持人|发言人|"
@@ -267,6 +267,9 @@ def counts(noun: str, text_norm: str, window: int = 12) -> bool:
     """Does the text give a count of `noun` — a number with its measure word (or its 万/亿) and the noun's head
     within a few characters after it (8个小区, 14个“人人社区”共同体示范点, 超42万游客) or before it (电梯33台)?"""
     head = noun[-2:]
+    bare = noun[:-1] if len(noun) == 2 and noun[-1] in "子儿" else noun  # 院子 is written 院
+    if len(bare) == 1 and re.search(rf"[\d{_N}]\s*(多|余)?\s*{re.escape(bare)}", text_norm):
+        return True  # the noun as its own measure word: 15景、30院、百余铺
     for m in _COUNT.finditer(text_norm):
         after = re.split(r"[，。；,;]", text_norm[m.end():m.end() + window], 1)[0]
         before = re.split(r"[，。；,;]", text_norm[max(0, m.start() - window):m.start()])[-1]

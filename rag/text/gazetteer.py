@@ -199,7 +199,8 @@ def contains(outer: str, inner: str) -> bool:
 LOCAL_SUFFIXES = ("街道", "社区", "小区", "新村", "花园", "花苑", "片区", "镇", "乡", "村")
 _GENERIC_LOCAL = {"老旧小区", "老小区", "旧小区", "城中村", "新农村", "农村", "乡村", "城镇", "乡镇", "本小区", "该小区", "各小区",
                   "全小区", "城乡", "老旧", "各村", "全村", "本村"}
-_PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "ad", "r", "q", "x", "eng", "y", "e", "o", "f")
+# s: a place word (边上, 附近, 门口) says where, it starts no name (永定河边上麻峪村 names 麻峪村)
+_PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "ad", "r", "q", "x", "eng", "y", "e", "o", "f", "s")
 # A question word, quantifier or demonstrative before the suffix (几个社区, 哪些小区, 所有小区, 那个街道) makes a phrase
 # about some place, not the name of one.
 _NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各", "所有", "全部", "任何", "其他", "其它", "别的")

@@ -141,3 +141,10 @@ def test_then_before_a_pronoun_and_a_subject_that_only_asks():
     assert "哪些地方" not in rewritten and "探索出幾個機制" in rewritten
     # 那里面: inside what the previous question was about
     assert rewrite_offline("那里面有多少文物保护单位?", ["模式口街区是哪年开街的?"]).endswith("里面有多少文物保护单位?")
+
+
+def test_there_after_a_place_and_a_site_it_names_is_the_site():
+    # 石景山西山绿道修了多长 → 那边爬山的人: the trail is where people climb, not all of 石景山
+    assert "石景山西山绿道爬山" in rewrite_offline("那去那边爬山的人多不多？", ["石景山西山绿道修了多长？"])
+    # no site after the place: 那边 is the place
+    assert rewrite_offline("那边装了几台", ["石景山老楼加梯竣工多少部"]).startswith("石景山装了几台")

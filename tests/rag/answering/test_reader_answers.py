@@ -510,3 +510,9 @@ def test_another_places_sentence_for_a_time_question_is_said_missing_as_a_time(s
     # the documents plan 黄庄村's renovation without a date; a village after its district reads as one name
     a = service.ask("石景山黄庄村那片破房子啥时候动")
     assert a.answer.startswith("资料中没有石景山黄庄村的这个时间；"), a.answer
+
+
+def test_a_long_sentence_is_cut_around_the_count_of_the_asked_noun_not_another_number(service):
+    # 街区自2021年9月开街以来…,如今已形成15景、30院: the date held a number too, and the cut kept only its clause
+    a = service.ask("那现在里面有多少景、多少院子？", history=["模式口历史文化街区是哪年开街的？"])
+    assert not a.refused and "15景" in a.answer and "30院" in a.answer, a.answer

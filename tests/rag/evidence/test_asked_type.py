@@ -295,3 +295,16 @@ def test_which_street_or_district_asks_a_place_of_that_level():
     kind = _kinds("这个改造模式是哪个街道搞出来的")["地点"]
     assert kind.held_by(normalise("石景山鲁谷街道结合实际发展基础")) and set(_kinds("在哪个区")) == {"地点"}
     assert "地点" not in _kinds("这两种模式有什么区别")
+
+
+def test_what_kind_of_official_asks_a_title_and_a_price_rising_asks_money():
+    assert set(_kinds("李先侠在石景山是干啥的，啥官？")) == {"职务"} and "职务" not in _kinds("官方说法是什么")
+    assert set(_kinds("老小区改造完了房价一般能涨多少")) == {"金额"}
+
+
+def test_a_noun_counted_as_its_own_measure_word():
+    from rag.evidence.asked_type import counts
+
+    text = normalise("如今已形成15景、30院、百余铺的街区面貌")
+    assert counts("景", text) and counts("院子", text)  # 院子 is written 院
+    assert not counts("景", normalise("街区自2021年9月开街以来"))

@@ -66,3 +66,11 @@ def test_a_verb_or_a_suffix_word_before_the_suffix_names_no_estate():
     # a name with a verb-noun inside it, after one character, is still found
     assert local_places(normalise("运营景贤小镇")) == ["景贤小镇"]
     assert local_places(normalise("改造金谷花园小区")) == ["金谷花园"]
+
+
+def test_a_place_word_before_a_name_is_no_part_of_it():
+    from rag.text.gazetteer import local_places
+    from rag.text.text_match import normalise
+
+    # 边上 (beside) says where 麻峪村 lies: "资料中没有找到关于边上麻峪村的内容" had refused a question the documents answer
+    assert local_places(normalise("永定河边上麻峪村那些老房子要拆吗")) == ["麻峪村"]
