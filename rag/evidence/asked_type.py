@@ -82,7 +82,9 @@ TYPES = [
               re.compile(rf"\d+(\.\d+)?\s*%|百分之|[\d{_N}]+成|[\d{_N}]+分之")),
     AskedType("楼层", re.compile(r"几楼|几层|哪层|多少层"), re.compile(rf"[\d{_N}]+\s*(层|楼)")),
     # not a news dateline (4月13日电): it dates the report, not the fact asked about
-    AskedType("日期", re.compile(r"哪一天|哪天|几号|几月几日|具体日期|什么日子"), re.compile(rf"[\d{_N}]+\s*[日号](?!电)")),
+    # 怕哪天出事, 说不定哪天: "some day", no question
+    AskedType("日期", re.compile(r"(?<!怕)(?<!万一)(?<!说不定)(?<!指不定)(?<!保不齐)(?<!保不准)(哪一天|哪天)|"
+                                r"几号|几月几日|具体日期|什么日子"), re.compile(rf"[\d{_N}]+\s*[日号](?!电)")),
     AskedType("时刻", re.compile(r"几点|什么时间段|几时几分"), re.compile(rf"\d{{1,2}}\s*[点时:：]|[{_N}]+点")),
     AskedType("频率", re.compile(r"多久.{0,4}一次|每隔多久|多长时间.{0,3}一次|几年一次|几个月一次|一年几次|每年几次"),
               re.compile(rf"每\s*[\d{_N}]*\s*个?\s*(天|日|周|星期|月|季度|年|半年)|[\d{_N}]+\s*个?\s*(天|周|月|季度|年)\s*一次|"

@@ -308,3 +308,8 @@ def test_a_noun_counted_as_its_own_measure_word():
     text = normalise("如今已形成15景、30院、百余铺的街区面貌")
     assert counts("景", text) and counts("院子", text)  # 院子 is written 院
     assert not counts("景", normalise("街区自2021年9月开街以来"))
+
+
+def test_some_day_feared_is_no_date_question():
+    assert "日期" not in _kinds("煤气管子都锈了，怕哪天出事，改造管不管这个")
+    assert set(_kinds("信托制物业是哪天启动的")) == {"日期"}
