@@ -79,17 +79,11 @@ def said_for(query_norm: str) -> list[str]:
     return [term for term, said in colloquial_glossary() if any(heard(w, query_norm) for w in said)]
 
 
-def glossed_words(query_norm: str) -> dict[str, frozenset[str]]:
-    """The words of the glossary's everyday expressions heard in the query, each with the words of the documents'
-    term for it (电瓶车, 充电 of 电瓶车没地儿充电 → 充电桩): the glossary says what the documents call them, so they
-    are no words the documents lack, and a passage with the term holds them."""
-    out: dict[str, set[str]] = {}
-    for term, said in colloquial_glossary():
-        for w in said:
-            if heard(w, query_norm):
-                for p in (w, *tokenize_plain(w)):
-                    out.setdefault(p, set()).update((term, *tokenize_plain(term)))
-    return {p: frozenset(t) for p, t in out.items()}
+def glossed_words(query_norm: str) -> set[str]:
+    """The words of the glossary's everyday expressions heard in the query (电瓶车, 充电 of 电瓶车没地儿充电): the
+    glossary says what the documents call them (充电桩), so they are no words the documents lack."""
+    return {p for _, said in colloquial_glossary() for w in said if heard(w, query_norm)
+            for p in (w, *tokenize_plain(w))}
 
 
 def heard(expression: str, query_norm: str) -> bool:

@@ -47,5 +47,4 @@ def test_an_expression_with_a_long_word_is_heard_apart_by_its_words_not_their_pi
     # the search cut gives 电瓶 | 电瓶车 | 充电: 电瓶车 must not be looked for after 电瓶
     q = normalise("永红老小区电瓶车没地儿充电咋办")
     assert heard("电瓶车充电", q) and "充电桩" in said_for(q)
-    glossed = glossed_words(q)
-    assert {"电瓶车", "充电"} <= set(glossed) and "充电桩" in glossed["电瓶车"]
+    assert {"电瓶车", "充电"} <= glossed_words(q)
