@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rag.answering.citation_check import match_form
-from rag.evidence.asked_type import counted_noun, counts
+from rag.evidence.asked_type import counts
 from rag.evidence.kb_vocabulary import verb_with_result
 from rag.evidence.reader import Reading, Sentence, read
 from rag.retrieval.searcher import Hit
@@ -58,8 +58,7 @@ class OfflineAnswerer:
         fits = (lambda s: s.holds and (s.focus >= FOCUS_MIN or not reading.subject_known)) if figure \
             else (lambda s: True)
         on = [s for s in reading.answering() if fits(s)]
-        noun = counted_noun(normalise(reading.asked or reading.question)) \
-            if figure and any(k.name == "数量" for k in reading.kinds) else ""
+        noun = reading.counted if figure else ""
         if noun:
             # 钟楼区有几个小区评上了…: a sentence counting 小区 answers, one with another count (1900栋) does not;
             # when only another place's sentence counts them, the documents give the count for that place
@@ -222,8 +221,7 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     q = match_form(reading.asked or reading.question)
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
     # a count of the asked noun is the figure (多少景 → 15景), not any number in the sentence (2021年9月开街)
-    noun = counted_noun(normalise(reading.asked or reading.question)) \
-        if any(k.name == "数量" for k in reading.kinds) else ""
+    noun = reading.counted
     if noun and not any(counts(noun, normalise(c)) for c in clauses):
         noun = ""
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 
-from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
+from rag.evidence.asked_type import AskedType, asked_types, counted_noun, kind_phrasing
 from rag.evidence.kb_vocabulary import colloquial_stem, known, names_nothing, without_erhua
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, around_asked, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
@@ -36,7 +36,7 @@ from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, di
                                 full_name, region_place, short_form)
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
-from rag.text.text_match import STOPWORDS, colloquial_glossary, heard, normalise, synonyms_of, tokenize
+from rag.text.text_match import STOPWORDS, glossary_heard, normalise, synonyms_of, tokenize
 from rag.text.thesaurus import everyday_to_written
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
@@ -111,6 +111,12 @@ class Reading:
     def scoped(self) -> bool:
         """The question restricts where or when: only sentences about that place and period answer it."""
         return bool(self.places or self.years or self.national)
+
+    @cached_property
+    def counted(self) -> str:
+        """What a count question counts, in the asker's own words (多少景 → 景; a follow-up's, not its rewrite's), or
+        "" (no count asked, or the count names no noun)."""
+        return counted_noun(normalise(self.asked or self.question)) if any(k.name == "数量" for k in self.kinds) else ""
 
     def scope_label(self) -> str:
         """How the answer names what was asked for: 石景山2023年, 全国."""
@@ -495,10 +501,7 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     # what is asked about: the documents' term for it (多次开挖, 悬空老人) is a subject word, and so it is for a word
     # the documents never use that the cutter glued around the expression (能|白住 cut as 能白住). An expression that
     # is a subject word the documents know (遛弯 ~ 步道) counts its terms as synonyms (_focus), not as more words.
-    for term, said in colloquial_glossary():
-        found = [w for w in said if heard(w, question)]
-        if not found:
-            continue
+    for term, found in glossary_heard(question):
         glued = [t for t in out if any(w in t and w != t for w in found) and not known(t, snap)]
         if not glued and any(w in t or t in w or (t in tokenize(w) and t != w)
                              for w in found for t in out if known(t, snap)):

@@ -74,16 +74,30 @@ def colloquial_glossary() -> list[tuple[str, tuple[str, ...]]]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def glossary_heard(query_norm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each glossary term whose everyday expressions are heard in the (normalised) query, with those expressions: one
+    scan of the glossary per question, shared by retrieval (said_for), the reader's subject and the absent check."""
+    return tuple((term, found) for term, said in colloquial_glossary()
+                 if (found := tuple(w for w in said if heard(w, query_norm))))
+
+
 def said_for(query_norm: str) -> list[str]:
     """The documents' terms for everyday expressions in the (normalised) query."""
-    return [term for term, said in colloquial_glossary() if any(heard(w, query_norm) for w in said)]
+    return [term for term, _ in glossary_heard(query_norm)]
 
 
 def glossed_words(query_norm: str) -> set[str]:
     """The words of the glossary's everyday expressions heard in the query (电瓶车, 充电 of 电瓶车没地儿充电): the
     glossary says what the documents call them (充电桩), so they are no words the documents lack."""
-    return {p for _, said in colloquial_glossary() for w in said if heard(w, query_norm)
-            for p in (w, *tokenize_plain(w))}
+    return {p for _, found in glossary_heard(query_norm) for w in found for p in (w, *tokenize_plain(w))}
+
+
+@lru_cache(maxsize=4096)
+def _expression_words(expression: str) -> tuple[str, ...]:
+    """An expression's words in order; the search cut also gives the pieces of a long word (电瓶 of 电瓶车), dropped."""
+    parts = tokenize_plain(expression)
+    return tuple(p for p in parts if not any(p != q and p in q for q in parts))
 
 
 def heard(expression: str, query_norm: str) -> bool:
@@ -92,9 +106,7 @@ def heard(expression: str, query_norm: str) -> bool:
     character (淹 of 下雨淹) would be found in too many questions."""
     if expression in query_norm:
         return True
-    parts = tokenize_plain(expression)
-    # the search cut also gives the pieces of a long word (电瓶 of 电瓶车): only the words themselves, in order
-    parts = [p for p in parts if not any(p != q and p in q for q in parts)]
+    parts = _expression_words(expression)
     if len(parts) < 2 or any(len(p) < 2 for p in parts):
         return False
     at = 0
