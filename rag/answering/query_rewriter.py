@@ -17,6 +17,8 @@ _PRONOUN = re.compile(r"^(那么|那麼|那个|那個|那(?![些此里裡儿兒�
 _PLURAL = re.compile(r"^那?(这些|這些|那些)")  # these / those (那这些: then, these)
 _WHAT_ABOUT = re.compile(r"^(?:那么|那麼|那|还有|還有|再问|再問)?\s*(.{1,20}?)\s*(?:呢|怎么样|怎麼樣|如何)\s*[？?]?$")
 _DEMONSTRATIVE = re.compile(r"^(那个|那個|这个|這個|那|这|這|该|該)")
+_IT = re.compile(r"它们|它們|它")  # always a pronoun, wherever it stands (以它为核心的那个公园叫啥)
+_POINTING = re.compile(r"^那\s*[个個条條座家所处處项項位种種片块塊栋棟部台]")
 _THERE = re.compile(r"那里|那裡|那儿|那兒|那边|那邊|这里|這裡|这儿|這兒|这边|這邊|當地|当地")
 MAX_TURN_CHARS = 120  # a longer message (a pasted text, junk) is not a question to carry into later turns
 _INSIDE = {"a", "b", "m", "q", "f"}  # adjectives/numerals inside a noun run: 首钢/滑雪/大/跳台
@@ -40,7 +42,7 @@ def needs_rewrite(question: str, history: list) -> bool:
     # A short question carries the conversation (面积多大, 单笔最多投多少). One with a subject of its own
     # (装电梯能不能提取公积金) is rewritten too, for its place and topic, but the reader then takes what is
     # asked from its own words (rag/evidence/reader.py: read(asked=…)), not from the previous question.
-    return bool(turns(history)) and (len(q) <= 12 or bool(_PRONOUN.match(q)) or q.rstrip("？?").endswith("呢")
+    return bool(turns(history)) and (len(q) <= 12 or bool(_PRONOUN.match(q) or _IT.search(q)) or q.rstrip("？?").endswith("呢")
                                      or bool(_THERE.search(q)) or bool(_ELIDED_HEAD.match(q)))
 
 
@@ -129,13 +131,14 @@ def _nounish(word: str, flag: str) -> bool:
 
 
 def _noun_runs(text: str) -> list[str]:
-    """The runs of noun-like words, in order; an adjective or numeral inside a run belongs to it (首钢/滑雪/大/跳台)."""
+    """The runs of noun-like words, in order; an adjective or numeral inside a run belongs to it (首钢/滑雪/大/跳台),
+    and so does a site word the cutter tags as a place word (模式口历史文化|街区, 街区 tagged s)."""
     import jieba.posseg as pseg
 
     jieba_instance()
     runs, run = [], []
     for word, flag in [*pseg.cut(text), ("。", "x")]:
-        if _nounish(word, flag) or (run and flag in _INSIDE):
+        if _nounish(word, flag) or (run and (flag in _INSIDE or (flag == "s" and _SITE.fullmatch(word)))):
             run.append((word, flag))
         elif run:
             runs.append(_noun_run(run))
@@ -223,7 +226,8 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
             # the same question about another place (match on Simplified, replace in the original)
             return prev[:old[0]] + new + prev[old[1]:] + "？"
         return f"{prev}，{new}呢？"
-    bare = q[1:].lstrip() if q.startswith("那") else ""
+    # 那 as "then" (那永红街道…), not 那个/那条 pointing at the noun after it (那个公园在哪)
+    bare = q[1:].lstrip() if q.startswith("那") and not _POINTING.match(q) else ""
     if bare and (own := _place_span(normalise(bare))) and own[0] == 0:
         q = bare  # 那永红街道总共建了几台: 那 is "then", the follow-up names its own place and subject
     own_norm = normalise(q)
@@ -259,7 +263,12 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     if named or ((pronoun := _PRONOUN.match(q)) and (named := _subject(prev, pronoun.group(0).startswith("它")))):
         if place and place not in named and not _place_span(normalise(q)):
             named = place + named
-        return named + q[dem.end() + head:] if head else _PRONOUN.sub(named, q, count=1)
+        rest = q[dem.end() + head:] if head else _PRONOUN.sub("", q, count=1)
+        if (there := _THERE.search(rest)) and there.start() <= 4:
+            rest = rest[:there.start()] + rest[there.end():]  # 那现在那边…: 那边 points at what 那 already stood for
+        return named + rest
+    if (it := _IT.search(q)) and (named := _subject(prev, True)):
+        return q[:it.start()] + named + q[it.end():]  # 以它为核心的那个公园叫啥 after 首钢园…: 以首钢园为核心…
     if old and _place_span(normalise(q)):
         prev = prev[:old[0]] + prev[old[1]:]  # the follow-up names its own place: the previous one is not asked
     return f"{prev}，{q}"

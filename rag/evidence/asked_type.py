@@ -154,10 +154,10 @@ TYPES = [
     AskedType("省市", re.compile(r"(哪些|哪个|哪几个|哪两个|什么)(省份|省|地级市|"
                                 r"城市(?!更新|建设|规划|管理|治理|发展|工作|设计|风貌|品质|功能|形象|化))"), re.compile(r"(?!)"),
               group="place", any_place=True),
-    AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(在哪里|在哪儿|在哪(?![一个些位年天种方]))|"
+    AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(在哪里|在哪儿|在哪(?![一个些位年天种方几]))|"
                                 r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)|"
                                 # 哪个街道弄出来的: which street (district, estate) asks for a place of that level
-                                r"哪(个|一个|一)?(街道|社区|小区|片区|村|镇|乡|区|县|市|省|地方)(?!别|域外)"),
+                                r"哪(个|一个|一)?(街道|社区|小区|片区|村|镇|乡|区|县|市|省|地方)(?!别|域外)|哪(几个|些)(街道|社区|小区|片区|村|镇|乡)"),
               re.compile(r"位于|坐落|地处|[\u4e00-\u9fff]{2,8}(路|街|大街|巷|胡同|街道|社区|小区|村|镇|区|园|号|大厦|中心)"),
               group="place", any_place=True),
     # 头几天, 这几年, 近几个月 say "a few", they ask nothing
@@ -170,8 +170,8 @@ TYPES = [
                          # 4.1万平文化中心: 万平 is 万平方米 written short
                          r"\d[\d.]*\s*万\s*平(?![方米台均])"),
               group="size"),
-    # 来爬山的人多不多 asks how many came (超42万游客)
-    AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过])几[{_MEASURES}]|有几|多不多"), re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
+    # 来爬山的人多不多 asks how many came (超42万游客); 说几个名字, 举几个例子 ask for a few of them, not how many
+    AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过说举列])几[{_MEASURES}]|有几|多不多"), re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
 ]
 
 

@@ -2,6 +2,7 @@
 it never mentions. An answer cannot come from documents that lack the asked-about word."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rag.evidence.question_parse import QUESTION_CHARS, focus_clauses, frames_question, new_word_runs, pos_words
@@ -10,6 +11,8 @@ from rag.text.text_match import RESOURCES, STOPWORDS, glossed_words, jieba_insta
 from rag.text.thesaurus import function_word, thesaurus_of
 
 _CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
+_CLASSIFIERS = set("个位名座家所处项栋台部条块片户")
+_NUMBER = re.compile(r"[\d.]+|[一二三四五六七八九十百千万两几]+")
 # An evaluation (太差, 挺烂) or a noun whose condition the asker describes (腿脚不好, 视力不行) tells the asker's
 # situation; the documents name that situation in their own words (悬空老人), so its absence proves nothing.
 _DEGREE = set("太很挺超贼忒特真")
@@ -121,6 +124,8 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
         if (before and before[-1] in _WH_DETERMINERS) or (len(before) == 2 and before[0] in _WH_DETERMINERS
                                                           and before[1] in ("一", "个", "种", "类", "位", "家")):
             continue  # 哪个朝代, 什么寓意: the noun after the question word names the kind of answer
+        if i and word[0] in _CLASSIFIERS and _NUMBER.fullmatch(words[i - 1][0]):
+            continue  # 14|个人|人社区: the number's classifier glued to the next word's first character
         if any(word in t or t in word for t in known_tokens if len(t) >= 2):
             continue  # PM2.5: jieba's POS cut says `pm2`, the tokenizer's `pm2.5` is in the KB
         content = flag in _CONTENT_FLAGS or (flag == "ns" and len(word) >= 3)  # 珠穆朗玛峰; not 中考 (tagged ns)

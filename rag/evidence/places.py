@@ -44,4 +44,16 @@ def mentions(hit, entity: str) -> bool:  # hit: rag.retrieval.searcher.Hit
         return True
     # 古城南路东西小区 is the documents' 古城南路东、西小区: names compare without punctuation
     bare = _PUNCT.sub("", where)
-    return any(_PUNCT.sub("", form) in bare for form in forms(entity))
+    if any(_PUNCT.sub("", form) in bare for form in forms(entity)):
+        return True
+    # an organisation is called by its short name (最高法院, 住建部) where the documents write it in full
+    # (最高人民法院, 住房城乡建设部): its characters in order, a few others between them, within one clause
+    return bool(_ORG_SUFFIX.search(entity)) and bool(_short_name(entity).search(where))
+
+
+def _short_name(name: str) -> re.Pattern:
+    """The full names a short organisation name stands for: its characters in order with up to four others
+    between any two of them (no clause break). Names under three characters are too short to tell."""
+    if len(name) < 3 or not all("\u4e00" <= c <= "\u9fff" for c in name):
+        return re.compile(r"(?!)")
+    return re.compile(r"[^，。；、,;：:\s]{0,4}".join(map(re.escape, name)))

@@ -33,7 +33,7 @@ from rag.ingest.sentences import SPEAKER
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, division_named, divisions, forms,
-                                full_name, region_place, short_form)
+                                full_name, place_names, region_place, short_form)
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, glossary_heard, normalise, synonyms_of, tokenize
@@ -186,10 +186,35 @@ def kb_streets(snap: Snapshot) -> dict[str, str]:
     return _per_index("streets", snap, streets)
 
 
+# how the documents count a kind of place (每年确定一批联系点小区, 这些试点社区)
+_COUNTERS = ("一批", "一些", "这些", "那些", "多个", "若干", "每个", "各个")
+
+
+def _kind_in_kb(entity: str, snap: Snapshot) -> bool:
+    """Is a name-shaped phrase (联系点小区) one the documents write after a count? Then it is a kind of place
+    there, not the name of one, and a question saying it asks about no place."""
+    return entity not in place_names() and entity.endswith(LOCAL_SUFFIXES) and snap.mentions(entity) \
+        and any(snap.mentions(c + entity) for c in _COUNTERS)
+
+
+def kb_entities(question: str, snap: Snapshot) -> list[str]:
+    """The places and organisations the question names, each by the documents' own name where the word cutter
+    glued a word of the question onto it (一下大雨金谷花园那边: the documents name 金谷花园, not 大雨金谷花园)."""
+    return [_kb_name(e, snap) for e in entities(question, kb_place_forms(snap))]
+
+
+def _kb_name(entity: str, snap: Snapshot) -> str:
+    suffix = next((x for x in LOCAL_SUFFIXES if entity.endswith(x)), "")
+    if not suffix or entity in place_names() or snap.mentions(entity):
+        return entity
+    tails = (entity[k:] for k in range(1, len(entity) - len(suffix) - 1))
+    return next((t for t in tails if snap.mentions(t)), entity)
+
+
 def asked_places(question: str, snap: Snapshot) -> list[str]:
     """The places a question asks about; a street said without its 街道 (那常州永红那边呢) is that street."""
     also = kb_place_forms(snap)
-    found = [full_name(e) for e in entities(question, also) if is_place(e, also)]
+    found = [full_name(e) for e in kb_entities(question, snap) if is_place(e, also) and not _kind_in_kb(e, snap)]
     q_norm = normalise(question)
     for short, street in kb_streets(snap).items():
         if short in q_norm and not any(short in f for f in found):

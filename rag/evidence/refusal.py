@@ -34,7 +34,7 @@ from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.evidence_model import features, load_model, probability, refuses
 from rag.evidence.kb_vocabulary import absent_terms, known, names_nothing, off_topic
 from rag.evidence.places import entities, forms, mentions
-from rag.evidence.reader import kb_place_forms, without_places
+from rag.evidence.reader import kb_entities, without_places
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.sentence_split import SENTENCE
@@ -133,7 +133,7 @@ def assess(question: str, hits: list[Hit], snap: Snapshot, refuse_below: float, 
         # a place the knowledge base names somewhere is the reader's business (it answers for that place,
         # or says the documents give the fact only for another); refusing outright is certain only for
         # places and organisations the documents never mention
-        ev.missing_entities = [e for e in entities(question, kb_place_forms(snap))
+        ev.missing_entities = [e for e in kb_entities(question, snap)
                                if not any(mentions(h, e) for h in hits) and not any(snap.mentions(f) for f in forms(e))]
     else:
         ev.missing_entities = [e for e in entities(question) if not any(mentions(h, e) for h in hits)]

@@ -78,7 +78,7 @@ class LiveIndexUnreadable(IndexProblem):
 def chunker_fingerprint(settings: Settings) -> dict:
     c = settings.chunking
     return {"encoding": c.encoding, "chunk_tokens": c.chunk_tokens, "overlap_tokens": c.overlap_tokens,
-            "min_chunk_tokens": c.min_chunk_tokens, "cleaner": 2, "passage_form": "normalised", "sentences": 6,
+            "min_chunk_tokens": c.min_chunk_tokens, "cleaner": 2, "passage_form": "normalised", "sentences": 7,
             "tokenizer": tokenizer_fingerprint()}
 
 

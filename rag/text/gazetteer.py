@@ -211,6 +211,13 @@ _ORGAN = re.compile(r"[司局厅部委署办处]$")
 _MEASURE = "个处家所批类"
 _COUNTED_BEFORE = re.compile(rf"(?:多少|[\d一二三四五六七八九十百千两几多])\s*[{_MEASURE}]$")
 _COUNTED_AFTER = re.compile(r"(一共|总共|共)?(有|是)?(几|多少)个?(?=[？?，,。！!呢吗啊]|$)")
+# a count inside the words before the suffix counts it too (每年确定一批联系点小区: a kind of estate, no name)
+_COUNTED_PREFIX = re.compile(rf"^(?:多少|[\d一二三四五六七八九十百千两几多]+)\s*[{_MEASURE}]")
+# A word that closes a clause of time or condition (下大雨的时候|小区就淹) ends what comes before; it starts no name.
+_CLAUSE_END = {"时候", "时", "以后", "之后", "以前", "之前", "期间", "的话", "时期"}
+# 一下大雨|小区就淹成河: in "一…就…" (as soon as) the words after 一 are the first clause and the noun before 就
+# the second clause's subject, so no name spans the two
+_AS_SOON_AS = re.compile(r"一[^，,。；;！!？?\s]{1,8}$")
 
 
 def local_places(text_norm: str) -> list[str]:
@@ -229,12 +236,14 @@ def local_places(text_norm: str) -> list[str]:
         if suffix is None or word in _GENERIC_LOCAL or _COUNTED_AFTER.match(text_norm, ends[i]):
             continue
         prefix = word[: -len(suffix)]
+        if prefix in LOCAL_SUFFIXES:
+            continue  # 街道社区: two level words, the communities of streets in general, no name
         j = i - 1
         while len(prefix) < 4 and j >= 0:
             w, f = words[j]
             # one word of up to four characters may be the whole name (南大街 of 南大街街道); shorter words join;
             # a verb-noun only completes a name too short to be one (运营|景贤小镇 is a verb and its object)
-            if (len(w) > 2 and (prefix or len(w) > 4)) or w in STOPWORDS \
+            if (len(w) > 2 and (prefix or len(w) > 4)) or w in STOPWORDS or w in _CLAUSE_END \
                     or f.startswith(_PREFIX_STOP_FLAGS) and not (f.startswith("vn") and len(prefix) == 1) \
                     or w in place_names() or w.endswith(LOCAL_SUFFIXES) or not all("\u4e00" <= c <= "\u9fff" for c in w):
                 break
@@ -247,6 +256,7 @@ def local_places(text_norm: str) -> list[str]:
                 and prefix not in LOCAL_SUFFIXES \
                 and not any(w in prefix for w in _NOT_A_NAME) and not _COUNTED_BEFORE.search(text_norm, 0, start) \
                 and not (prefix[0] in _MEASURE and _COUNTED_BEFORE.search(text_norm, 0, start + 1)) \
-                and not _ORGAN.search(prefix):
+                and not _COUNTED_PREFIX.match(prefix) and not _ORGAN.search(prefix) \
+                and not (text_norm.startswith("就", ends[i]) and _AS_SOON_AS.search(text_norm, 0, start)):
             found.append(prefix + suffix)
     return list(dict.fromkeys(found))

@@ -148,3 +148,18 @@ def test_there_after_a_place_and_a_site_it_names_is_the_site():
     assert "石景山西山绿道爬山" in rewrite_offline("那去那边爬山的人多不多？", ["石景山西山绿道修了多长？"])
     # no site after the place: 那边 is the place
     assert rewrite_offline("那边装了几台", ["石景山老楼加梯竣工多少部"]).startswith("石景山装了几台")
+
+
+def test_a_site_word_the_cutter_tags_as_a_place_word_stays_in_the_name():
+    # 街区 is tagged s (a place word): 模式口历史文化街区 had been carried as 模式口历史文化
+    assert rewrite_offline("那裡面全國重點文物有幾處?", ["模式口歷史文化街區是什麼時候開街的?"]) \
+        == "模式口歷史文化街區裡面全國重點文物有幾處?"
+    # 那边 after 那: both point at what 那 stood for
+    assert rewrite_offline("那現在那邊弄出來多少景、多少院了", ["模式口歷史文化街區是哪年開街的"]) \
+        == "模式口歷史文化街區現在弄出來多少景、多少院了"
+
+
+def test_that_with_a_classifier_points_at_its_noun_and_it_anywhere_is_a_pronoun():
+    # 那个公园: 那 with its classifier points, it is no "then" (the rewrite had been 首钢园有多大，个公园在哪)
+    assert "个公园" not in rewrite_offline("那个公园在哪", ["首钢园有多大"]).replace("那个公园", "")
+    assert rewrite_offline("以它为核心的那个公园叫啥名?", ["首钢园改完腾出来的空间有多大?"]) == "以首钢园为核心的那个公园叫啥名?"

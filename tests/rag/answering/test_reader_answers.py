@@ -516,3 +516,36 @@ def test_a_long_sentence_is_cut_around_the_count_of_the_asked_noun_not_another_n
     # 街区自2021年9月开街以来…,如今已形成15景、30院: the date held a number too, and the cut kept only its clause
     a = service.ask("那现在里面有多少景、多少院子？", history=["模式口历史文化街区是哪年开街的？"])
     assert not a.refused and "15景" in a.answer and "30院" in a.answer, a.answer
+
+
+def test_an_organisation_said_short_is_the_one_the_documents_name_in_full(service):
+    from rag.evidence.places import _short_name
+
+    # 最高法院 for the documents' 最高人民法院: refused as an organisation they never mention
+    assert _short_name("最高法院").search("联合最高人民法院发布典型案例")
+    assert not _short_name("高级法院").search("联合最高人民法院发布典型案例")
+    a = service.ask("加装电梯吵架的事，最高法院有没有发过啥案例？")
+    assert not a.refused and "典型案例" in a.answer
+    assert service.ask("省高级法院发过啥案例").refused  # an organisation they do not name stays refused
+
+
+def test_a_phrase_the_documents_count_is_no_place_and_the_question_is_answered(service):
+    # 联系点小区: the documents choose 一批联系点小区 each year, a kind of estate; read as an estate, the year question
+    # had been refused (P 0.14)
+    a = service.ask("社区处每年挑联系点小区,是从哪年开始的")
+    assert not a.refused and "2021年" in a.answer and "联系点小区：" not in a.answer
+
+
+def test_it_inside_a_follow_up_is_the_previous_subject(service):
+    a = service.ask("以它为核心的那个公园叫啥名?", history=["首钢园改完腾出来的空间有多大?"])
+    assert "以首钢园为核心" in a.standalone_question
+    assert not a.refused and "北京冬奥公园" in a.answer
+
+
+def test_a_word_glued_onto_a_name_the_documents_use_leaves_their_name(service):
+    # the cutter reads 大雨金谷花园 as one estate; the documents name 金谷花园, and the question is about it
+    from rag.evidence.reader import kb_entities
+
+    assert kb_entities("一下大雨金谷花园那边咋不积水", service.searcher.snapshot()) == ["金谷花园"]
+    a = service.ask("一下大雨金谷花园那边咋不积水")
+    assert not a.refused and "雨水收集池" in a.answer

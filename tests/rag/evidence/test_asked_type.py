@@ -313,3 +313,10 @@ def test_a_noun_counted_as_its_own_measure_word():
 def test_some_day_feared_is_no_date_question():
     assert "日期" not in _kinds("煤气管子都锈了，怕哪天出事，改造管不管这个")
     assert set(_kinds("信托制物业是哪天启动的")) == {"日期"}
+
+
+def test_which_several_is_no_where_and_name_a_few_is_no_count():
+    # 卡在哪几个难处: which difficulties, not where; 说几个名字: name a few, not how many
+    assert "地点" not in _kinds("老楼加装电梯主要卡在哪几个难处")
+    assert "数量" not in _kinds("那都是哪几个小区,说几个名字呗") and "地点" in _kinds("那都是哪几个小区,说几个名字呗")
+    assert "数量" in _kinds("钟楼区有几个小区评上了省级宜居示范小区")

@@ -74,3 +74,20 @@ def test_a_place_word_before_a_name_is_no_part_of_it():
 
     # 边上 (beside) says where 麻峪村 lies: "资料中没有找到关于边上麻峪村的内容" had refused a question the documents answer
     assert local_places(normalise("永定河边上麻峪村那些老房子要拆吗")) == ["麻峪村"]
+
+
+def test_words_of_another_clause_or_a_count_before_the_suffix_name_no_estate():
+    from rag.text.gazetteer import local_places
+    from rag.text.text_match import normalise
+
+    # 一下大雨|小区就淹成河 ("as soon as it rains hard, the estate floods"): 大雨小区 had been refused as an estate the
+    # documents never name, in ten questions of the resident sets
+    assert local_places(normalise("一下大雨小区就淹成河，永红那边有啥办法")) == []
+    assert local_places(normalise("下大雨的时候小区就淹成河")) == []  # 时候 closes a clause of time
+    # counted inside the words before the suffix: a kind of estate, no name (it had labelled answers 一批联系点小区：)
+    assert local_places(normalise("社区处每年确定一批联系点小区")) == []
+    # two level words (街道社区: streets' communities in general)
+    assert local_places(normalise("和全国各个改造小区所在街道社区干部分享经验")) == []
+    # names stay names
+    assert local_places(normalise("俺家在古城南路小区")) == ["古城南路小区"]
+

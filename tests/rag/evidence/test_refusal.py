@@ -92,3 +92,11 @@ def test_a_word_of_a_glossary_expression_is_not_missing_from_the_documents(searc
     snap = searcher.snapshot()
     assert "电瓶车" not in absent_terms("小区电瓶车没地儿充电咋办", snap)
     assert "电瓶车" in absent_terms("电瓶车电池多久换一次", snap)  # no expression of the glossary heard
+
+
+def test_a_number_and_its_classifier_glued_to_the_next_word_is_no_missing_word(searcher):
+    from rag.evidence.kb_vocabulary import absent_terms
+    from rag.text.text_match import normalise
+
+    # 14|个人|人社区: the cutter glues 个 of 14个 to 人; "资料中没有找到关于个人的内容" had refused the question
+    assert "个人" not in absent_terms(normalise("钟楼区那14个人人社区示范点具体是哪些小区"), searcher.snapshot())
