@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag.answering.citation_check import match_form
 from rag.evidence.asked_type import counts
 from rag.evidence.kb_vocabulary import verb_with_result
 from rag.evidence.reader import Reading, Sentence, read
+from rag.evidence.sentence_ranker import states_problem
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import forms, short_form
+from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of, tokenize
 
 _CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
@@ -90,6 +92,12 @@ class OfflineAnswerer:
             out.other_place = True
             return out
         chosen = self._select(on, reading)
+        if reading.form == "how" and chosen and states_problem(chosen[0].text):
+            # how a problem is met: a paragraph that names the problem goes on with the ways it is met (…直面达成共识难
+            # …问题。…发挥街道社区基层组织作用,将党建引领、居民协商作为基本工作法…), sentences that need not repeat the
+            # question's words; they follow it in document order, before sentences from elsewhere
+            after = _paragraph_after(reading, chosen[0])
+            chosen = chosen[:1] + after + [s for s in chosen[1:] if not any(_overlap(s.text, a.text) > 0.6 for a in after)]
         if reading.form == "yesno" and chosen and chosen[0].lexical < SETTLED \
                 and not states_claim(chosen[0].text, reading.question, reading.places):
             out.pieces.append(("资料没有直接回答这个问题，相关的内容是：", None))
@@ -99,10 +107,13 @@ class OfflineAnswerer:
             # near-ties); the best sentence takes its length first, so it is never the one cut to a fragment or left out
             chosen = chosen[:1] + sorted(chosen[1:], key=lambda s: (s.hit, s.start))
         budget = self.max_chars
+        # who or which body: a name is no figure among figures, and the clause naming it may lie far from the one
+        # the kind matched (谁在管着运营: …在区委区政府的指导下,…形成了“政府主导,国企运作,专业化团队运营”的特色模式)
+        named = any(k.group in ("name", "org") for k in reading.kinds)
         quoted = []
         for n, s in enumerate(chosen):
             # a figure is one clause or a few around it; explanations may take a whole sentence
-            text = _clauses(s.text, reading, min(budget, FIGURE_CHARS if figure else 150))
+            text = _clauses(s.text, reading, min(budget, FIGURE_CHARS if figure and not named else 150))
             # the place a sentence speaks about leads a figure; not an answer that is itself a place, where the label
             # would read as the answer (基隆：严长寿，出生于上海市)
             if n == 0 and (figure or reading.scoped) and not any(k.group == "place" for k in reading.kinds):
@@ -184,6 +195,31 @@ def _finished(word: str, text_norm: str) -> bool:
     """A verb with its result (干完, 弄好, 修完) says the work is finished, which the documents write their own way
     (提前完成…任务, 竣工): the verb is the asker's, the finishing is the claim."""
     return verb_with_result(word) and bool(_FINISHED.search(text_norm))
+
+
+PARAGRAPH_FOLLOWERS = 2  # sentences of the problem's paragraph quoted after it
+
+
+def _paragraph_after(reading: Reading, lead: Sentence) -> list[Sentence]:
+    """The sentences after `lead` in its paragraph (up to the next line break), cited to the passage holding them:
+    its own, or the retrieved passage that follows it when the paragraph runs on past its passage's end."""
+    hit, at = lead.hit, lead.end
+    text = reading.hits[hit].chunk.text
+    if not text[at:].strip():
+        doc, _, n = reading.hits[hit].chunk.chunk_id.rpartition("#")
+        following = f"{doc}#{int(n) + 1}" if n.isdigit() else ""
+        hit = next((i for i, h in enumerate(reading.hits) if h.chunk.chunk_id == following), None)
+        if hit is None:
+            return []
+        text = reading.hits[hit].chunk.text
+        overlap = text.find(lead.text)  # passages overlap: go on after the lead where the next one repeats it
+        at = overlap + len(lead.text) if overlap >= 0 else 0
+        if not text[:at].strip() and text[:1].isspace():
+            return []  # the next passage starts a new paragraph
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    return [replace(lead, hit=hit, start=at + s, end=at + e, text=text[at + s:at + e])
+            for s, e in split_sentences(text[at:end])][:PARAGRAPH_FOLLOWERS]
 
 
 def _place_label(s: Sentence) -> str:

@@ -90,7 +90,7 @@ _CLASSIFIER = re.compile(r"^[条个座家所处项部台栋片块](?=..)")
 _ASKING_WORD = re.compile(r"多少|几|什么|啥|哪")
 
 
-def _subject(question: str, thing: bool = False) -> str:
+def _subject(question: str, thing: bool = False, plural: bool = False) -> str:
     """The first run of noun-like words of a question: its topic. A place that only qualifies the next noun
     (石景山的青年人才创新创业基地建在哪, 石景山区青年…基地) is not the topic: 它 then stands for that noun, and the
     place is carried separately. Nor is a place that acts on the next noun when the pronoun is 它 (`thing`): 它 is a
@@ -99,10 +99,13 @@ def _subject(question: str, thing: bool = False) -> str:
     if norm != question and len(norm) == len(question):
         # jieba's dictionary is Simplified: cut in Traditional, 創新創業基地 falls apart and 它 would mean 青年人才.
         # Read the Simplified form, give the words back as the asker wrote them.
-        found = _subject(norm, thing)
+        found = _subject(norm, thing, plural)
         at = norm.find(found) if found else -1
         return question[at:at + len(found)] if at >= 0 else found
     runs = [r for r in _noun_runs(question) if not _ASKING_WORD.search(r)]  # 哪些地方 asks, it is no topic
+    if plural and len(runs) >= 2 and (both := re.search(re.escape(runs[0]) + r"(和|与|跟|同|及|、)[^，。？?\s]{0,4}?" + re.escape(runs[1]),
+                                                         question)):
+        return both.group(0)  # 他们 after 石景山和首开集团…: both of them
     if len(runs) >= 2 and (span := _place_span(normalise(runs[0]))) and span == (0, len(runs[0])):
         start = question.find(runs[0]) + len(runs[0])
         end = question.find(runs[1], start)
@@ -260,7 +263,8 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)
     if not named and bare and _starts_with_name(bare):
         q = bare  # 那798艺术区去年游客多少: 那 before a name it does not stand for is "then", not a pronoun
-    if named or ((pronoun := _PRONOUN.match(q)) and (named := _subject(prev, pronoun.group(0).startswith("它")))):
+    if named or ((pronoun := _PRONOUN.match(q))
+                 and (named := _subject(prev, pronoun.group(0).startswith("它"), pronoun.group(0)[-1] in "们們"))):
         if place and place not in named and not _place_span(normalise(q)):
             named = place + named
         rest = q[dem.end() + head:] if head else _PRONOUN.sub("", q, count=1)

@@ -165,7 +165,9 @@ TYPES = [
     AskedType("长度", re.compile(rf"多长(?!时间)|多远|多宽|长度|(全长|总长){_ADV}(是|有)?多少|距离{_ADV}(是|有)?多少"),
               re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万)?\s*(公里|千米|厘米|毫米|米|英里|英尺|海里|km|cm|mm|m\b)"),
               group="size"),
-    AskedType("面积", re.compile(rf"面积{_ADV}(是|有)?(多大|多少)|多大(的)?(面积|空间|地方|地儿|场地)|占地(面积)?{_ADV}(是|有)?多少|占地{_ADV}多大"),
+    # 绿地有多大: land (…地) or grounds asked how big (the land word is what is measured, not how it is asked)
+    AskedType("面积", re.compile(rf"面积{_ADV}(是|有)?(多大|多少)|多大(的)?(面积|空间|地方|地儿|场地)|占地(面积)?{_ADV}(是|有)?多少|占地{_ADV}多大|"
+                                r"(?<=绿地|用地|土地|场地|空地|地块|园区|广场)(是|有)?多大(?!的?(面积|空间|地方|地儿|场地))"),
               re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*(平方米|平米|平方公里|平方千米|公顷|英亩|亩|㎡|km2|km²)|"
                          # 4.1万平文化中心: 万平 is 万平方米 written short
                          r"\d[\d.]*\s*万\s*平(?![方米台均])"),

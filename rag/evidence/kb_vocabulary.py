@@ -108,6 +108,15 @@ def names_nothing(term: str, snap: Snapshot, phrasing: list[str], counted: bool 
         or any(term in p for p in phrasing)
 
 
+_COUNT_WORD = re.compile(r"[一二三四五六七八九十两几百千万\d]+[个位名座家所处项栋台部条块片户批类种]")
+
+
+def only_counts(term: str, question_norm: str) -> bool:
+    """A number with its classifier (那五个棚改片: 五个) counts what follows; it names nothing asked about. Not in a
+    slogan where a number follows it (“四个一”: the name of what is asked)."""
+    return bool(_COUNT_WORD.fullmatch(term)) and not re.search(re.escape(term) + r"\s*[\d一二三四五六七八九十]", question_norm)
+
+
 def absent_terms(question: str, snap: Snapshot) -> list[str]:
     """Content words (two characters or more) of the question that the knowledge base never uses.
     Reduplicated verbs (问问, 看看) are colloquial, not content."""

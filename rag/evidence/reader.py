@@ -23,7 +23,7 @@ from pathlib import Path
 
 
 from rag.evidence.asked_type import AskedType, asked_types, counted_noun, kind_phrasing
-from rag.evidence.kb_vocabulary import colloquial_stem, known, names_nothing, without_erhua
+from rag.evidence.kb_vocabulary import colloquial_stem, known, names_nothing, only_counts, without_erhua
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, around_asked, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import deictic_words, frames_question, modal_with_verb, pos_words
@@ -455,7 +455,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
                 dated = norm if stated_years(norm) else _opening(hit.chunk.text, s) + norm
                 on = _period_matches(reading.years, dated, hit.doc.meta.date, reading.span)
             if on and reading.national:  # a sentence about one district is not the national figure
-                on = "全国" in norm or not any(p != "全国" for p in about)
+                # (one listing several provinces and cities, 组织山东、浙江两省和上海、苏州等8个城市深化试点, is the nation's
+                # programme speaking of where it went, not one place's figure)
+                on = "全国" in norm or not any(p != "全国" for p in about) or _lists_places(about)
             # nor is one district's figure the city's, or one street's the district's: the sentence is about the
             # asked place (the evidence check reads that), but its figure is not the asked place's
             # a street or estate named only after the figure (…5000万元人才发展专项资金,运营景贤小镇) is what a later
@@ -468,6 +470,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
             # how much each signal counts is learned (sentence_ranker.py)
             spec = _most_specific(about, hit.doc.meta.region)
+            if reading.national and _lists_places(about):
+                spec = "全国"  # the places it lists are where the nation's programme went, none is whose figure it is
             around = ""
             if on and aggregate and j is not None:
                 around = next(filter(None, (around_asked(p, named_in.get(j, []), region, norm, _before_figure(norm, kinds))
@@ -491,6 +495,15 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     return reading
 
 
+NATIONWIDE_PLACES = 3  # places a sentence lists to speak for the nation's programme, not for one of them
+
+
+def _lists_places(about: list[str]) -> bool:
+    """Does the sentence list several places none of which lies in another (山东、浙江两省和上海、苏州), rather than
+    one place and the divisions around it (常州市钟楼区永红街道)?"""
+    names = set(about) - {"全国"}
+    apart = [p for p in names if not any(q != p and (contains(q, p) or contains(p, q)) for q in names)]
+    return len(apart) >= NATIONWIDE_PLACES
 CONTEXT_WEIGHT = 0.25  # a follow-up's inherited subject words, against its own
 
 
@@ -517,7 +530,8 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     framing = {w for w, f in words if frames_question(w, f)} | deictic_words(words)
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
-        if names_nothing(t, snap, phrasing, counted) or without_erhua(t) in STOPWORDS or QUESTION_WORDS.search(t) \
+        if names_nothing(t, snap, phrasing, counted) or only_counts(t, question) or without_erhua(t) in STOPWORDS \
+                or QUESTION_WORDS.search(t) \
                 or t in framing or frames_question(t, "") or _points_or_modal(t) \
                 or any(t in f or f in t for f in place_forms):
             continue

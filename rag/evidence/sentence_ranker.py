@@ -34,6 +34,11 @@ _MEANS = re.compile(r"通过|采取|采用|以[^，。；,;]{1,12}为|坚持|建
 _PROBLEM = re.compile(r"难[、，,。；;等]|难题|问题|呼声|短板|痛点|堵点|矛盾")
 
 
+def states_problem(text: str) -> bool:
+    """Does the sentence name a problem (直面达成共识难、资金筹措难等问题)? The ways it is met then follow it."""
+    return bool(_PROBLEM.search(to_simplified(text)))
+
+
 def signals(lexical: float, semantic: float, holds: bool, focus: float, prior: float, text: str, form: str,
             kinds_asked: bool) -> dict[str, float]:
     """The sentence's signals. `semantic` is the banded cosine (0..1), `prior` its passage's retrieval score

@@ -100,12 +100,24 @@ def _expression_words(expression: str) -> tuple[str, ...]:
     return tuple(p for p in parts if not any(p != q and p in q for q in parts))
 
 
+_AGAIN = re.compile(r"(.)了又\1")  # a glossary expression of repetition: 挖了又挖, 刨了又刨
+
+
+@lru_cache(maxsize=256)
+def _repeated(verb: str) -> re.Pattern:
+    """The verb, then again after 又 or 再 within one clause."""
+    v = re.escape(verb)
+    return re.compile(rf"{v}[^，。,；;？?！!]{{0,8}}[又再][^，。,；;？?！!]{{0,2}}{v}")
+
+
 def heard(expression: str, query_norm: str) -> bool:
     """Is the glossary's everyday expression in the query, whole (下不了楼) or with its words apart in their order
     (物业打分 in 物业干得好不好有没有人给打分排名)? Apart, each word must have two characters or more: one
     character (淹 of 下雨淹) would be found in too many questions."""
     if expression in query_norm:
         return True
+    if (again := _AGAIN.fullmatch(expression)) and _repeated(again.group(1)).search(query_norm):
+        return True  # 挖了又挖 is any repetition of 挖 with 又: 今天挖一遍明天又挖一遍, 挖了填填了又挖
     parts = _expression_words(expression)
     if len(parts) < 2 or any(len(p) < 2 for p in parts):
         return False
