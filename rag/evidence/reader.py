@@ -33,6 +33,7 @@ from rag.ingest.sentences import SPEAKER
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, division_named, divisions, forms,
+                                sibling_short_forms,
                                 full_name, place_names, region_place, short_form)
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
@@ -172,9 +173,14 @@ def _per_index(name: str, snap: Snapshot, compute):
 
 
 def kb_place_forms(snap: Snapshot) -> frozenset[str]:
-    """The county short forms the knowledge base uses, cached per index version."""
-    return _per_index("place_forms", snap, lambda s: frozenset().union(
-        *(county_short_forms(normalise(d.text)) for d in s.documents.values())) if s.documents else frozenset())
+    """The county short forms the knowledge base uses (钟楼 where it says 钟楼区) and those of the counties beside
+    them, in the same city (通州, 丰台 beside 石景山; 武进 beside 钟楼): residents compare their own district with
+    the ones the documents cover, and a bare two-character short form elsewhere is as likely a common word
+    (新建, 西山, 江南). Cached per index version."""
+    def forms_of(s: Snapshot) -> frozenset[str]:
+        used = frozenset().union(*(county_short_forms(normalise(d.text)) for d in s.documents.values()))
+        return used | sibling_short_forms(used)
+    return _per_index("place_forms", snap, forms_of) if snap.documents else frozenset()
 
 
 def kb_streets(snap: Snapshot) -> dict[str, str]:
@@ -457,7 +463,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             if on and reading.national:  # a sentence about one district is not the national figure
                 # (one listing several provinces and cities, 组织山东、浙江两省和上海、苏州等8个城市深化试点, is the nation's
                 # programme speaking of where it went, not one place's figure)
-                on = "全国" in norm or not any(p != "全国" for p in about) or _lists_places(about)
+                # 全国 must scope the figure, not stand in a title after it (…24.48平方米,…获评“全国文明城区”)
+                on = "全国" in _through_figure(norm, kinds) or not any(p != "全国" for p in about) or _lists_places(about)
             # nor is one district's figure the city's, or one street's the district's: the sentence is about the
             # asked place (the evidence check reads that), but its figure is not the asked place's
             # a street or estate named only after the figure (…5000万元人才发展专项资金,运营景贤小镇) is what a later

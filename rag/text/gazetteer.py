@@ -132,6 +132,15 @@ def county_by_short_form(word: str) -> str:
     return names[0] if names else ""
 
 
+def sibling_short_forms(short_forms: frozenset[str]) -> frozenset[str]:
+    """Two-character short forms of the counties in the same prefecture as the counties these short forms name
+    (石景山 → 通州, 丰台, 海淀 …; 钟楼 → 武进, 天宁 …)."""
+    cities = {d.adcode[:4] for sf in short_forms for d in divisions().get(county_by_short_form(sf) or sf + "区", [])
+              if d.level == 3}
+    return frozenset(short_form(d.name) for ds in divisions().values() for d in ds
+                     if d.level == 3 and d.adcode[:4] in cities and len(short_form(d.name)) == 2)
+
+
 def county_short_forms(text_norm: str) -> frozenset[str]:
     """Two-character short forms (钟楼, 海曙) of counties the text names in full: there they are places."""
     return frozenset(short_form(n) for n in places_in(text_norm) if short_form(n) != n and len(short_form(n)) == 2

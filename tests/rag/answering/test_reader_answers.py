@@ -607,3 +607,20 @@ def test_they_after_two_names_joined_are_both(service):
     a = service.ask("那他们签的那个计划叫啥名", history=["石景山和首开集团是哪年开始合作的"])
     assert "石景山和首开集团" in a.standalone_question
     assert "石景山区与首开集团战略合作行动计划" in a.answer
+
+
+def test_a_district_beside_the_documents_ones_said_short_is_a_place(service):
+    from rag.evidence.reader import kb_place_forms
+
+    # 通州 beside 石景山 (Beijing), 武进 beside 钟楼 (Changzhou): a two-character short form had read as no place, and
+    # 石景山's 481个 was given as 通州's
+    forms = kb_place_forms(service.searcher.snapshot())
+    assert {"通州", "丰台", "武进"} <= forms and not {"新建", "西山", "江南"} & forms
+    a = service.ask("通州十四五搞了多少个城市更新项目")
+    assert a.refused and "481" not in a.answer and "通州" in a.answer
+
+
+def test_nationwide_in_a_title_after_the_figure_does_not_make_it_national(service):
+    # …每人平均公园绿地面积24.48平方米,…获评“全国文明城区”: 石景山's figure, not the country's
+    a = service.ask("全国人均公园绿地面积是多少平米？")
+    assert a.answer.startswith("资料中没有全国") and "石景山区的情况是" in a.answer
