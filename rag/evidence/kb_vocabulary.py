@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.evidence.question_parse import QUESTION_CHARS, focus_clauses, frames_question, new_word_runs, pos_words
+from rag.evidence.question_parse import (QUESTION_CHARS, focus_clauses, frames_question, modal_with_verb,
+                                         new_word_runs, pos_words)
 from rag.retrieval.snapshot import Snapshot
 from rag.text.text_match import RESOURCES, STOPWORDS, glossed_words, jieba_instance, normalise, synonyms_of, tokenize
 from rag.text.thesaurus import function_word, thesaurus_of
@@ -117,6 +118,11 @@ def only_counts(term: str, question_norm: str) -> bool:
     return bool(_COUNT_WORD.fullmatch(term)) and not re.search(re.escape(term) + r"\s*[\d一二三四五六七八九十]", question_norm)
 
 
+def _modal_then_verb(word: str) -> bool:
+    """能带 (of 能带娃), which the cutter's dictionary keeps as one word (a physics term): a modal and a verb."""
+    return len(word) == 2 and word[0] in "能会可要该" and pos_words(word[1])[0][1].startswith("v")
+
+
 def absent_terms(question: str, snap: Snapshot) -> list[str]:
     """Content words (two characters or more) of the question that the knowledge base never uses.
     Reduplicated verbs (问问, 看看) are colloquial, not content."""
@@ -142,6 +148,8 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
             continue
         if QUESTION_CHARS & set(word) or (len(word) == 2 and word[0] == word[1]):
             continue
+        if modal_with_verb(word) or _modal_then_verb(word):
+            continue  # 能|带娃: a modal glued to a one-character verb asks whether, it names nothing
         if (len(word) == 2 and word[0] in _DEGREE) or (i + 1 < len(words) and words[i + 1][0] in _CONDITION):
             continue  # 太差, 腿脚不好: how the asker's situation is, not what is asked
         if len(word) >= 2 and not known(word, snap):

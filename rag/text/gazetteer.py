@@ -212,7 +212,8 @@ _GENERIC_LOCAL = {"老旧小区", "老小区", "旧小区", "城中村", "新农
 _PREFIX_STOP_FLAGS = ("v", "c", "u", "p", "d", "ad", "r", "q", "x", "eng", "y", "e", "o", "f", "s")
 # A question word, quantifier or demonstrative before the suffix (几个社区, 哪些小区, 所有小区, 那个街道) makes a phrase
 # about some place, not the name of one.
-_NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各", "所有", "全部", "任何", "其他", "其它", "别的")
+_NOT_A_NAME = ("几", "哪", "啥", "什么", "多少", "这", "那", "每", "某", "些", "各", "所有", "全部", "任何", "其他", "其它", "别的",
+               "好多", "许多", "很多", "不少", "大多", "多数")  # 好多小区: many estates, none named
 # A place is named, not counted: 9个试点社区 and 试点社区有几个 speak of a kind of community, not of one; so does
 # 多少个人人社区, where jieba glues the measure word into the name (个人|人|社区).
 # An organ of government before 社区 (城市建设司社区建设处) makes an office's name, not a community's.

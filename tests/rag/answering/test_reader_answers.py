@@ -624,3 +624,13 @@ def test_nationwide_in_a_title_after_the_figure_does_not_make_it_national(servic
     # …每人平均公园绿地面积24.48平方米,…获评“全国文明城区”: 石景山's figure, not the country's
     a = service.ask("全国人均公园绿地面积是多少平米？")
     assert a.answer.startswith("资料中没有全国") and "石景山区的情况是" in a.answer
+
+
+def test_many_estates_or_a_modal_with_its_verb_are_no_names_or_missing_words(service):
+    from rag.evidence.kb_vocabulary import absent_terms
+    from rag.text.gazetteer import local_places
+    from rag.text.text_match import normalise
+
+    assert local_places(normalise("石景山好多小区下水道老堵")) == []  # many estates, none named
+    # 能带 (the cutter's physics word) of 能带娃: "资料中没有找到关于能带的内容" had been the answer
+    assert "能带" not in absent_terms(normalise("石景山家门口有没有新修的公园能带娃遛弯"), service.searcher.snapshot())
