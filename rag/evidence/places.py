@@ -28,7 +28,9 @@ def entities(question: str, also: frozenset[str] = frozenset()) -> list[str]:
         if word in _GENERIC or QUESTION_CHARS & set(word) or any(word in f or f in word for f in found):
             continue
         local = _LOCAL_SUFFIX.search(word)
-        if (local and len(word) - len(local.group(0)) >= 2) or (flag == "nt" and _ORG_SUFFIX.search(word)):
+        # 街道社区: two level words, the communities of streets in general, no name
+        if (local and len(word) - len(local.group(0)) >= 2 and not _LOCAL_SUFFIX.fullmatch(word[:local.start()])) \
+                or (flag == "nt" and _ORG_SUFFIX.search(word)):
             found.append(word)
     return found
 

@@ -28,7 +28,7 @@ from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, around_asked, loca
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import deictic_words, frames_question, modal_with_verb, pos_words
 from rag.evidence.sentence_ranker import score as rank_score
-from rag.evidence.sentence_ranker import signals
+from rag.evidence.sentence_ranker import ASKS_PROBLEM, signals
 from rag.ingest.sentences import SPEAKER
 from rag.retrieval.searcher import Filters, Hit
 from rag.retrieval.snapshot import Snapshot
@@ -430,6 +430,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     wholes = whole_places(reading.places) if aggregate else []
     whole_asked = bool(WHOLE_ASKED.search(asked_norm or q_norm))
     top = max((h.score for h in reading.hits), default=1.0) or 1.0
+    problem_asked = bool(ASKS_PROBLEM.search(asked_norm or q_norm))
     out: list[Sentence] = []
     for i, hit in enumerate(reading.hits):
         where = _norm(hit.chunk.search_text()) if reading.places else ""
@@ -490,7 +491,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             if on and wholes and whole and counted != norm \
                     and any(part_of(p, about, region, norm, q_norm, whole_asked) for p in wholes):
                 spec = wholes[0]  # the place named after the figure (运营景贤小镇) is not whose figure it is
-            sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds))
+            sig = signals(lexical, sem_n, holds, focus, prior, text, reading.form, bool(kinds), problem_asked)
             score = rank_score(sig)
             out.append(Sentence(i, s, e, text, list(about), lexical, semantic, holds, on, score, spec, focus, sig,
                                 whole, bool(around)))

@@ -39,12 +39,16 @@ def states_problem(text: str) -> bool:
     return bool(_PROBLEM.search(to_simplified(text)))
 
 
+# a question about the difficulties themselves (卡在哪几个难处, 主要难点是啥): the sentence naming them answers it
+ASKS_PROBLEM = re.compile(r"难处|难点|困难|难题|卡在|卡脖子|堵点|痛点|(问题|毛病)(出)?在哪")
+
+
 def signals(lexical: float, semantic: float, holds: bool, focus: float, prior: float, text: str, form: str,
-            kinds_asked: bool) -> dict[str, float]:
+            kinds_asked: bool, problem_asked: bool = False) -> dict[str, float]:
     """The sentence's signals. `semantic` is the banded cosine (0..1), `prior` its passage's retrieval score
-    over the best passage's."""
+    over the best passage's; `problem_asked`: the question asks what the difficulties are."""
     kind = float(holds and kinds_asked)
-    norm = to_simplified(text) if form == "how" else ""
+    norm = to_simplified(text) if form == "how" or problem_asked else ""
     enumeration = min(text.count("、") / 3, 1.0)
     tail = text.strip()[-1:]
     return {"lexical": lexical, "semantic": semantic, "holds": kind, "holds_focus": kind * focus, "focus": focus,
@@ -54,7 +58,7 @@ def signals(lexical: float, semantic: float, holds: bool, focus: float, prior: f
             "heading": float(bool(tail) and tail not in "。！？；，,.!?;：:”」』）)"),
             "focus_no_kind": focus * (not kinds_asked), "semantic_focus": semantic * focus,
             "how_means": float(form == "how" and bool(_MEANS.search(norm))),
-            "how_problem": float(form == "how" and bool(_PROBLEM.search(norm)))}
+            "how_problem": float((form == "how" or problem_asked) and bool(_PROBLEM.search(norm)))}
 
 
 @lru_cache(maxsize=1)

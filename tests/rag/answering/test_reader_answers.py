@@ -634,3 +634,17 @@ def test_many_estates_or_a_modal_with_its_verb_are_no_names_or_missing_words(ser
     assert local_places(normalise("石景山好多小区下水道老堵")) == []  # many estates, none named
     # 能带 (the cutter's physics word) of 能带娃: "资料中没有找到关于能带的内容" had been the answer
     assert "能带" not in absent_terms(normalise("石景山家门口有没有新修的公园能带娃遛弯"), service.searcher.snapshot())
+
+
+def test_a_question_about_the_difficulties_is_answered_by_the_sentence_naming_them(service):
+    # 卡在哪几个难处: the problem sentence (…直面达成共识难、资金筹措难等问题) had been left out of the list
+    a = service.ask("加裝電梯主要卡在哪幾個難處？")
+    assert not a.refused and "達成共識難" in a.answer and "資金籌措難" in a.answer
+
+
+def test_streets_communities_in_general_are_no_place_asked(service):
+    from rag.evidence.places import entities
+
+    assert entities("街道社區是怎麼讓大家達成共識的") == []
+    a = service.ask("加裝電梯鄰居老吵架談不攏，街道社區是怎麼讓大家達成共識的？")
+    assert not a.refused and "黨建引領、居民協商" in a.answer
