@@ -51,10 +51,13 @@ def off_topic(question: str, snap: Snapshot) -> list[str]:
     named = [p for p in local_places(rest) if snap.mentions(p)]
     for p in named:
         rest = rest.replace(p, " ")
-    if named and any(len(w) >= 2 and w not in STOPWORDS and w not in found and snap.knows(w)
-                     for w in jieba_instance().cut(rest, HMM=False)):
-        return []
+    if named and (_ASKS_WHAT_DONE.search(rest) or any(len(w) >= 2 and w not in STOPWORDS and w not in found
+                                                       and snap.knows(w) for w in jieba_instance().cut(rest, HMM=False))):
+        return []  # 金谷花园那边下雨积水是怎么弄的: what was done there, which is the documents' subject
     return found
+
+
+_ASKS_WHAT_DONE = re.compile(r"(怎么|咋|如何)\s*(弄|办|整|治|解决|处理|搞)")
 
 
 def colloquial_stem(term: str) -> str:
@@ -92,11 +95,14 @@ def framing_word(term: str, snap: Snapshot) -> bool:
 
 
 _RESULT = set("好完")
+_PRO_VERBS = set("弄搞整干")  # colloquial "do": 弄出来, 搞起来, 整成 say only that something was done
 
 
 def verb_with_result(term: str) -> bool:
-    """A one-character verb with its result (装好, 改完, 干完): the action done, in the asker's words."""
-    return len(term) == 2 and term[1] in _RESULT and "\u4e00" <= term[0] <= "\u9fff"
+    """A one-character verb with its result (装好, 改完, 干完), or a colloquial "do" with its complement (弄出 of
+    弄出来, 搞成): the action done, in the asker's words."""
+    return len(term) == 2 and "\u4e00" <= term[0] <= "\u9fff" \
+        and (term[1] in _RESULT or (term[0] in _PRO_VERBS and term[1] in "出起成上"))
 
 
 def names_nothing(term: str, snap: Snapshot, phrasing: list[str], counted: bool = False) -> bool:

@@ -648,3 +648,22 @@ def test_streets_communities_in_general_are_no_place_asked(service):
     assert entities("街道社區是怎麼讓大家達成共識的") == []
     a = service.ask("加裝電梯鄰居老吵架談不攏，街道社區是怎麼讓大家達成共識的？")
     assert not a.refused and "黨建引領、居民協商" in a.answer
+
+
+def test_what_was_done_at_an_estate_in_the_rain_is_on_topic(service):
+    # 下雨 is an everyday topic the documents never mention, unless the question asks what was done at an estate they
+    # cover; "资料中没有找到关于下雨的内容" had been the answer
+    a = service.ask("金谷花園那邊下雨積水是怎麼弄的")
+    assert not a.refused and "雨水收集池" in a.answer
+    assert service.ask("永红街道明天下雨吗").refusal_kind == "off_topic"
+
+
+def test_a_colloquial_do_with_its_complement_and_hard_where_ask_nothing_of_their_own(service):
+    from rag.evidence.asked_type import asked_types
+    from rag.evidence.kb_vocabulary import verb_with_result
+    from rag.text.text_match import normalise
+
+    assert verb_with_result("弄出") and not verb_with_result("支出")
+    assert asked_types(normalise("加装电梯主要难在哪")) == [] and asked_types(normalise("首钢园在哪"))
+    a = service.ask("这个模式是受啥启发弄出来的", history=["鲁谷街道改小区是什么模式？"])
+    assert not a.refused and "首开经验" in a.answer
