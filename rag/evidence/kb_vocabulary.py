@@ -51,9 +51,12 @@ def off_topic(question: str, snap: Snapshot) -> list[str]:
     named = [p for p in local_places(rest) if snap.mentions(p)]
     for p in named:
         rest = rest.replace(p, " ")
-    if named and (_ASKS_WHAT_DONE.search(rest) or any(len(w) >= 2 and w not in STOPWORDS and w not in found
-                                                       and snap.knows(w) for w in jieba_instance().cut(rest, HMM=False))):
-        return []  # 金谷花园那边下雨积水是怎么弄的: what was done there, which is the documents' subject
+    known_context = any(len(w) >= 2 and w not in STOPWORDS and w not in found and snap.knows(w)
+                        for w in jieba_instance().cut(rest, HMM=False))
+    # 金谷花园那边下雨积水是怎么弄的, 钟楼那边改完的小区下雨积水是怎么处理的: what was done about it there, the documents'
+    # subject; 永红街道明天下雨吗 asks the weather
+    if (named and (known_context or _ASKS_WHAT_DONE.search(rest))) or (known_context and _ASKS_WHAT_DONE.search(rest)):
+        return []
     return found
 
 

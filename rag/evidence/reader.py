@@ -35,6 +35,7 @@ from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, division_named, divisions, forms,
                                 sibling_short_forms,
                                 full_name, place_names, region_place, short_form)
+from rag.text.homophones import homophones
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, glossary_heard, normalise, synonyms_of, tokenize
@@ -214,7 +215,13 @@ def _kb_name(entity: str, snap: Snapshot) -> str:
     if not suffix or entity in place_names() or snap.mentions(entity):
         return entity
     tails = (entity[k:] for k in range(1, len(entity) - len(suffix) - 1))
-    return next((t for t in tails if snap.mentions(t)), entity)
+    if found := next((t for t in tails if snap.mentions(t)), None):
+        return found
+    # a name typed by its sound (鲁古街道 for the documents' 鲁谷街道): the one homophone spelling they use
+    stem = entity[:-len(suffix)]
+    spelt = {entity[:i] + alt + entity[i + 1:] for i, ch in enumerate(stem) for alt in homophones(ch)}
+    spelt = {name for name in spelt if name != entity and snap.mentions(name)}
+    return spelt.pop() if len(spelt) == 1 else entity
 
 
 def asked_places(question: str, snap: Snapshot) -> list[str]:

@@ -667,3 +667,31 @@ def test_a_colloquial_do_with_its_complement_and_hard_where_ask_nothing_of_their
     assert asked_types(normalise("加装电梯主要难在哪")) == [] and asked_types(normalise("首钢园在哪"))
     a = service.ask("这个模式是受啥启发弄出来的", history=["鲁谷街道改小区是什么模式？"])
     assert not a.refused and "首开经验" in a.answer
+
+
+def test_a_place_name_typed_by_its_sound_is_the_documents_name(service):
+    from rag.evidence.reader import kb_entities
+
+    snap = service.searcher.snapshot()
+    assert kb_entities("鲁古街道搞的是啥模式", snap) == ["鲁谷街道"]
+    assert kb_entities("南大街街道改了多少栋房子", snap) == ["南大街街道"]  # no spelling of it the documents use
+    a = service.ask("这个四个一具体是哪四个", history=["鲁古街道搞的是啥模式"])
+    assert not a.refused and "一体化招标" in a.answer
+
+
+def test_a_number_to_call_is_asked_and_none_is_given(service):
+    from rag.evidence.asked_type import asked_types
+    from rag.text.text_match import normalise
+
+    assert [k.name for k in asked_types(normalise("石景山老舊小區改造有啥諮詢電話"))] == ["电话"]
+    assert "电话" not in [k.name for k in asked_types(normalise("永红那边家里有啥坏了打电话过去，人多久能到"))]
+    assert not [k for k in asked_types(normalise("永红那边打电话报修,多久能来人")) if k.name == "电话"]
+    kind = asked_types(normalise("热线是多少"))[0]
+    assert kind.held_by("拨打12345市民热线") and not kind.held_by("以“54321”工作机制")
+    assert service.ask("常州钟楼区老旧小区改造报名打哪个电话").refused
+
+
+def test_what_was_done_about_rain_in_a_district_the_documents_cover_is_on_topic(service):
+    a = service.ask("鐘樓那邊改完的小區下雨積水是怎麼處理的？")
+    assert not a.refused and "雨水收集池" in a.answer
+    assert service.ask("明天下雨怎么办").refusal_kind == "off_topic"
