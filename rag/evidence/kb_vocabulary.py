@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.evidence.question_parse import (QUESTION_CHARS, focus_clauses, frames_question, modal_with_verb,
-                                         new_word_runs, pos_words)
+from rag.evidence.question_parse import (QUESTION_CHARS, focus_clauses, frames_question, modal_then_verb,
+                                         modal_with_verb, new_word_runs, pos_words)
 from rag.retrieval.snapshot import Snapshot
 from rag.text.text_match import RESOURCES, STOPWORDS, glossed_words, jieba_instance, normalise, synonyms_of, tokenize
 from rag.text.thesaurus import function_word, thesaurus_of
 
 _CONTENT_FLAGS = {"n", "vn", "nz", "eng", "nt"}
-_CLASSIFIERS = set("个位名座家所处项栋台部条块片户")
-_NUMBER = re.compile(r"[\d.]+|[一二三四五六七八九十百千万两几]+")
+# numerals and the classifiers after them, for a number glued to the next word (14|个人) and a count word (五个)
+_NUMERALS = "一二三四五六七八九十百千万两几"
+_CLASSIFIERS = "个位名座家所处项栋台部条块片户"
+_NUMBER = re.compile(rf"[\d.]+|[{_NUMERALS}]+")
 # An evaluation (太差, 挺烂) or a noun whose condition the asker describes (腿脚不好, 视力不行) tells the asker's
 # situation; the documents name that situation in their own words (悬空老人), so its absence proves nothing.
 _DEGREE = set("太很挺超贼忒特真")
@@ -118,18 +120,13 @@ def names_nothing(term: str, snap: Snapshot, phrasing: list[str], counted: bool 
         or any(term in p for p in phrasing)
 
 
-_COUNT_WORD = re.compile(r"[一二三四五六七八九十两几百千万\d]+[个位名座家所处项栋台部条块片户批类种]")
+_COUNT_WORD = re.compile(rf"[{_NUMERALS}\d]+[{_CLASSIFIERS}批类种]")
 
 
 def only_counts(term: str, question_norm: str) -> bool:
     """A number with its classifier (那五个棚改片: 五个) counts what follows; it names nothing asked about. Not in a
     slogan where a number follows it (“四个一”: the name of what is asked)."""
     return bool(_COUNT_WORD.fullmatch(term)) and not re.search(re.escape(term) + r"\s*[\d一二三四五六七八九十]", question_norm)
-
-
-def _modal_then_verb(word: str) -> bool:
-    """能带 (of 能带娃), which the cutter's dictionary keeps as one word (a physics term): a modal and a verb."""
-    return len(word) == 2 and word[0] in "能会可要该" and pos_words(word[1])[0][1].startswith("v")
 
 
 def absent_terms(question: str, snap: Snapshot) -> list[str]:
@@ -157,7 +154,7 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
             continue
         if QUESTION_CHARS & set(word) or (len(word) == 2 and word[0] == word[1]):
             continue
-        if modal_with_verb(word) or _modal_then_verb(word):
+        if modal_with_verb(word) or modal_then_verb(word):
             continue  # 能|带娃: a modal glued to a one-character verb asks whether, it names nothing
         if (len(word) == 2 and word[0] in _DEGREE) or (i + 1 < len(words) and words[i + 1][0] in _CONDITION):
             continue  # 太差, 腿脚不好: how the asker's situation is, not what is asked

@@ -468,11 +468,12 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             if on and reading.years:
                 dated = norm if stated_years(norm) else _opening(hit.chunk.text, s) + norm
                 on = _period_matches(reading.years, dated, hit.doc.meta.date, reading.span)
+            # a sentence listing several provinces and cities (组织山东、浙江两省和上海、苏州等8个城市深化试点) is the nation's
+            # programme speaking of where it went, not one place's figure
+            nationwide = reading.national and _lists_places(about)
             if on and reading.national:  # a sentence about one district is not the national figure
-                # (one listing several provinces and cities, 组织山东、浙江两省和上海、苏州等8个城市深化试点, is the nation's
-                # programme speaking of where it went, not one place's figure)
                 # 全国 must scope the figure, not stand in a title after it (…24.48平方米,…获评“全国文明城区”)
-                on = "全国" in _through_figure(norm, kinds) or not any(p != "全国" for p in about) or _lists_places(about)
+                on = "全国" in _through_figure(norm, kinds) or not any(p != "全国" for p in about) or nationwide
             # nor is one district's figure the city's, or one street's the district's: the sentence is about the
             # asked place (the evidence check reads that), but its figure is not the asked place's
             # a street or estate named only after the figure (…5000万元人才发展专项资金,运营景贤小镇) is what a later
@@ -485,7 +486,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
             # how much each signal counts is learned (sentence_ranker.py)
             spec = _most_specific(about, hit.doc.meta.region)
-            if reading.national and _lists_places(about):
+            if nationwide:
                 spec = "全国"  # the places it lists are where the nation's programme went, none is whose figure it is
             around = ""
             if on and aggregate and j is not None:
