@@ -18,6 +18,7 @@ _PLURAL = re.compile(r"^那?(这些|這些|那些)")  # these / those (那这些
 _WHAT_ABOUT = re.compile(r"^(?:那么|那麼|那|还有|還有|再问|再問)?\s*(.{1,20}?)\s*(?:呢|怎么样|怎麼樣|如何)\s*[？?]?$")
 _DEMONSTRATIVE = re.compile(r"^(那个|那個|这个|這個|那|这|這|该|該)")
 _IT = re.compile(r"它们|它們|它")  # always a pronoun, wherever it stands (以它为核心的那个公园叫啥)
+_THEY = re.compile(r"他们|他們")  # so is 他们 after other words (调研完了他们又在哪些地方搞了试点): who the previous turn named
 _POINTING = re.compile(r"^那\s*[个個条條座家所处處项項位种種片块塊栋棟部台]")
 _THERE = re.compile(r"那里|那裡|那儿|那兒|那边|那邊|这里|這裡|这儿|這兒|这边|這邊|當地|当地")
 MAX_TURN_CHARS = 120  # a longer message (a pasted text, junk) is not a question to carry into later turns
@@ -42,7 +43,9 @@ def needs_rewrite(question: str, history: list) -> bool:
     # A short question carries the conversation (面积多大, 单笔最多投多少). One with a subject of its own
     # (装电梯能不能提取公积金) is rewritten too, for its place and topic, but the reader then takes what is
     # asked from its own words (rag/evidence/reader.py: read(asked=…)), not from the previous question.
-    return bool(turns(history)) and (len(q) <= 12 or bool(_PRONOUN.match(q) or _IT.search(q)) or q.rstrip("？?").endswith("呢")
+    # 这些/那些 opening a question (这些棚户区改造一共惠及了多少户) point back as 这个 does
+    return bool(turns(history)) and (len(q) <= 12 or bool(_PRONOUN.match(q) or _PLURAL.match(q) or _IT.search(q)
+                                                          or _THEY.search(q)) or q.rstrip("？?").endswith("呢")
                                      or bool(_THERE.search(q)) or bool(_ELIDED_HEAD.match(q)))
 
 
@@ -273,6 +276,8 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
         return named + rest
     if (it := _IT.search(q)) and (named := _subject(prev, True)):
         return q[:it.start()] + named + q[it.end():]  # 以它为核心的那个公园叫啥 after 首钢园…: 以首钢园为核心…
+    if (they := _THEY.search(q)) and (named := _subject(prev, plural=True)):
+        return q[:they.start()] + named + q[they.end():]  # 调研完了他们… after 社区处调研了…: 调研完了社区处…
     if old and _place_span(normalise(q)):
         prev = prev[:old[0]] + prev[old[1]:]  # the follow-up names its own place: the previous one is not asked
     return f"{prev}，{q}"

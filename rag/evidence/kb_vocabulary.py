@@ -129,6 +129,24 @@ def only_counts(term: str, question_norm: str) -> bool:
     return bool(_COUNT_WORD.fullmatch(term)) and not re.search(re.escape(term) + r"\s*[\d一二三四五六七八九十]", question_norm)
 
 
+_COUNT_BEFORE = re.compile(rf"(多少|几|[{_NUMERALS}\d]+)$")
+
+
+def colloquial_filler(term: str, question_norm: str, words: list[tuple[str, str]], snap: Snapshot) -> bool:
+    """Pieces of the asker's phrasing that name nothing, when the documents never use them: a word said twice
+    (问问, 管管, as absent_terms skips it), a piece of a numeral idiom (三天两头 cut 三天|两头: how often, not what) and a count's classifier glued
+    to the next character (多少台旧的 cut 多少|台旧)."""
+    if snap.knows(term):
+        return False
+    if len(term) == 2 and term[0] == term[1] and any(w == term for w, _ in words):
+        return True  # a word said twice, a word of its own (问问); not 破破 of 破破烂烂 nor 太太 of 老太太
+    if any(term in w and f.startswith("m") and len(w) >= 4 and not any(c.isdigit() for c in w) and not snap.knows(w)
+           for w, f in words):
+        return True
+    return len(term) == 2 and term[0] in _CLASSIFIERS and any(
+        _COUNT_BEFORE.search(question_norm[:m.start()]) for m in re.finditer(re.escape(term), question_norm))
+
+
 def absent_terms(question: str, snap: Snapshot) -> list[str]:
     """Content words (two characters or more) of the question that the knowledge base never uses.
     Reduplicated verbs (问问, 看看) are colloquial, not content."""

@@ -23,7 +23,8 @@ from pathlib import Path
 
 
 from rag.evidence.asked_type import AskedType, asked_types, counted_noun, kind_phrasing
-from rag.evidence.kb_vocabulary import colloquial_stem, known, names_nothing, only_counts, without_erhua
+from rag.evidence.kb_vocabulary import (colloquial_filler, colloquial_stem, known, names_nothing, only_counts,
+                                        without_erhua)
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, around_asked, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
 from rag.evidence.question_parse import deictic_words, frames_question, modal_with_verb, pos_words
@@ -547,6 +548,7 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
         if names_nothing(t, snap, phrasing, counted) or only_counts(t, question) or without_erhua(t) in STOPWORDS \
+                or colloquial_filler(t, question, words, snap) \
                 or QUESTION_WORDS.search(t) \
                 or t in framing or frames_question(t, "") or _points_or_modal(t) \
                 or any(t in f or f in t for f in place_forms):

@@ -163,3 +163,13 @@ def test_that_with_a_classifier_points_at_its_noun_and_it_anywhere_is_a_pronoun(
     # 那个公园: 那 with its classifier points, it is no "then" (the rewrite had been 首钢园有多大，个公园在哪)
     assert "个公园" not in rewrite_offline("那个公园在哪", ["首钢园有多大"]).replace("那个公园", "")
     assert rewrite_offline("以它为核心的那个公园叫啥名?", ["首钢园改完腾出来的空间有多大?"]) == "以首钢园为核心的那个公园叫啥名?"
+
+
+def test_these_opening_a_question_and_they_after_other_words_point_back():
+    # 这些 opening a longer question had not made it a follow-up: the place of the turn before was lost and
+    # 永红片区's 19464户 answered a question about 石景山's 棚改
+    assert needs_rewrite("这些棚户区改造一共惠及了多少户", ["石景山“十四五”搞了几大棚改？"])
+    assert rewrite_offline("这些棚户区改造一共惠及了多少户", ["石景山“十四五”搞了几大棚改？"]).startswith("石景山")
+    assert rewrite_offline("調研完了他們又在哪些地方搞了試點？", ["社區處一開始調研了多少個小區？"]) \
+        == "調研完了社區處又在哪些地方搞了試點？"
+    assert not needs_rewrite("调研完了社区处又在哪些地方搞了试点", ["社区处一开始调研了多少个小区？"])

@@ -695,3 +695,21 @@ def test_what_was_done_about_rain_in_a_district_the_documents_cover_is_on_topic(
     a = service.ask("鐘樓那邊改完的小區下雨積水是怎麼處理的？")
     assert not a.refused and "雨水收集池" in a.answer
     assert service.ask("明天下雨怎么办").refusal_kind == "off_topic"
+
+
+def test_a_numeral_idiom_a_glued_classifier_and_a_doubled_verb_name_nothing(service):
+    # 三天两头 (how often) cut 三天|两头, 多少台旧的 cut 多少|台旧, 问问: words the documents never use that had made
+    # the subject look unnamed in the sentence holding the figure, which was then refused
+    a = service.ask("我们楼那老电梯三天两头趴窝，石景山到底给换了多少台旧的")
+    assert not a.refused and "219部" in a.answer
+    a = service.ask("钟楼区动我们小区之前 会不会先来问问住户的意思")
+    assert not a.refused and "民意前置" in a.answer
+    # a reduplication inside a word of its own is content: 破破烂烂 of the documents' 破旧
+    from rag.evidence.kb_vocabulary import colloquial_filler
+    from rag.evidence.question_parse import pos_words
+
+    snap = service.searcher.snapshot()
+    q = "永红那些破破烂烂没人用的旧房子"
+    assert not colloquial_filler("破破", q, pos_words(q), snap)
+    q = "小区里的老头老太太"
+    assert not colloquial_filler("太太", q, pos_words(q), snap)
