@@ -8,7 +8,7 @@ Simplified text).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _N = "一二三四五六七八九十百千万亿两〇零"
 _MEASURES = "个项部台家处栋幢户条座名人批次倍位所类种片份辆套间张天年月周"
@@ -37,6 +37,10 @@ def has_place_name(text_norm: str) -> bool:
 # nothing. (“八条硬措施” counts 措施: a noun follows the classifier.)
 _SLOGAN_COUNT = re.compile(rf"[\d{_N}]+\s*个\s*(?=[\d{_N}])")
 
+# A year or a date (2019年, 2000年底, 3月15日) says when, it counts nothing unless the question names one: 首开集团在石景山改了多少个小区 is not
+# answered by 2019年石景山与首开集团…
+_DATE = re.compile(r"(?<![\d.])(1[89]|20)\d\d\s*年(?![度内])|\d{1,2}\s*月\s*\d{1,2}\s*日")
+
 # up to four characters between the question word and the award (什么国家级奖项); not 时 (什么时候表彰 asks a time)
 _LEVEL = r"(?:(?!时)[\u4e00-\u9fff]){0,4}?"
 
@@ -52,10 +56,15 @@ class AskedType:
     group: str = ""  # of several matching types in one group only the first (most specific) counts
     any_person: bool = False  # a tagged personal name also carries the answer (who-questions naming no role)
     any_place: bool = False  # a gazetteer place name also carries it (出生于上海市: no 位于, no street suffix)
+    # a count: does a year carry it? Only when the question names one (到2025年能到多少: the sentence's 2025年 is where
+    # its figure stands); otherwise 2019年 is no count of anything
+    dates_count: bool = True
 
     def held_by(self, text_norm: str) -> bool:
         if self.name == "数量":
             text_norm = _SLOGAN_COUNT.sub("", text_norm)
+            if not self.dates_count:
+                text_norm = _DATE.sub("", text_norm)
         return bool(self.carries.search(text_norm)) or (self.any_person and has_person_name(text_norm)) \
             or (self.any_place and has_place_name(text_norm))
 
@@ -310,6 +319,8 @@ def asked_types(question_norm: str) -> list[AskedType]:
                     t = _MONEY  # 多少人才发展专项资金: what is counted is money, however long its name
                 else:
                     t = _measure_specific(t, question_norm)
+                if not _DATE.search(question_norm) and not re.search(r"\d{4}", question_norm):
+                    t = replace(t, dates_count=False)
             found.append(t)
             groups.add(t.group)
     if len(found) > 1:

@@ -713,3 +713,11 @@ def test_a_numeral_idiom_a_glued_classifier_and_a_doubled_verb_name_nothing(serv
     assert not colloquial_filler("破破", q, pos_words(q), snap)
     q = "小区里的老头老太太"
     assert not colloquial_filler("太太", q, pos_words(q), snap)
+
+
+def test_everyday_words_of_the_extended_glossary_reach_the_documents_terms(service):
+    # written by a helper that read only the five documents and the glossary (rag/resources/colloquial.txt)
+    a = service.ask("金谷花园以前一下大雨就泡水 改照的时候咋弄的")
+    assert not a.refused and "海绵城市" in a.answer
+    a = service.ask("改小区的时候一家一个主意，众口难调，上面是怎么说的")
+    assert not a.refused and "问需于民" in a.answer

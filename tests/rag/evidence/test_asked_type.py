@@ -320,3 +320,13 @@ def test_which_several_is_no_where_and_name_a_few_is_no_count():
     assert "地点" not in _kinds("老楼加装电梯主要卡在哪几个难处")
     assert "数量" not in _kinds("那都是哪几个小区,说几个名字呗") and "地点" in _kinds("那都是哪几个小区,说几个名字呗")
     assert "数量" in _kinds("钟楼区有几个小区评上了省级宜居示范小区")
+
+
+def test_a_year_counts_nothing_unless_the_question_names_one():
+    # 首开集团在石景山一共改了多少个小区 had been answered by 2019年石景山与首开集团…, a sentence with no count
+    count = asked_types(normalise("首开集团在石景山一共改了多少个小区"))[0]
+    assert count.name == "数量"
+    assert not count.held_by(normalise("2019年石景山与首开集团区企双方高位谋划"))
+    assert count.held_by(normalise("2019年以来累计改造22万个"))
+    # 到2025年能到多少: the sentence's 2025年 is where its figure stands
+    assert asked_types(normalise("到2025年能到多少"))[0].held_by(normalise("到2025年,"))
