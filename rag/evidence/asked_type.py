@@ -37,8 +37,13 @@ def has_place_name(text_norm: str) -> bool:
 # nothing. (“八条硬措施” counts 措施: a noun follows the classifier.)
 _SLOGAN_COUNT = re.compile(rf"[\d{_N}]+\s*个\s*(?=[\d{_N}])")
 
-# A year or a date (2019年, 2000年底, 3月15日) says when, it counts nothing unless the question names one: 首开集团在石景山改了多少个小区 is not
-# answered by 2019年石景山与首开集团…
+# An ordinal (北京第一个与首开集团建立战略合作的行政区) ranks, it counts nothing, unless the question asks one (第几批)
+_ORDINAL = re.compile(rf"第[\d{_N}]+\s*[{_MEASURES}]?")
+
+_INDEFINITE = re.compile(rf"(?<![\d.{_N}])一\s*[{_MEASURES}]")
+
+# A year or a date (2019年, 2000年底, 3月15日) says when, it counts nothing unless the question names one:
+# 首开集团在石景山改了多少个小区 is not answered by 2019年石景山与首开集团…
 _DATE = re.compile(r"(?<![\d.])(1[89]|20)\d\d\s*年(?![度内])|\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 # up to four characters between the question word and the award (什么国家级奖项); not 时 (什么时候表彰 asks a time)
@@ -56,15 +61,20 @@ class AskedType:
     group: str = ""  # of several matching types in one group only the first (most specific) counts
     any_person: bool = False  # a tagged personal name also carries the answer (who-questions naming no role)
     any_place: bool = False  # a gazetteer place name also carries it (出生于上海市: no 位于, no street suffix)
-    # a count: does a year carry it? Only when the question names one (到2025年能到多少: the sentence's 2025年 is where
-    # its figure stands); otherwise 2019年 is no count of anything
+    # a count: does a year or an ordinal carry it? Only when the question names a year (到2025年能到多少: the
+    # sentence's 2025年 is where its figure stands) or asks a rank (第几批); otherwise 2019年 and 第一个 count nothing
     dates_count: bool = True
+    # 一条, 一个 are mostly the indefinite article (探索出一条更适合老旧小区改造的崭新道路); asked 多少, they answer nothing
+    one_counts: bool = True
 
     def held_by(self, text_norm: str) -> bool:
         if self.name == "数量":
             text_norm = _SLOGAN_COUNT.sub("", text_norm)
             if not self.dates_count:
+                text_norm = _ORDINAL.sub("", text_norm)
                 text_norm = _DATE.sub("", text_norm)
+            if not self.one_counts:
+                text_norm = _INDEFINITE.sub("", text_norm)
         return bool(self.carries.search(text_norm)) or (self.any_person and has_person_name(text_norm)) \
             or (self.any_place and has_place_name(text_norm))
 
@@ -74,7 +84,7 @@ _ADV = r"(?:一共|总共|共|总计|合计|加起来|大概|大约|大致|差�
 
 
 TYPES = [
-    AskedType("金额", re.compile(r"多少钱|几块钱|多少(万|亿)?元|(?<!免)费用|价格|票价|收费|出资|投入多少|"
+    AskedType("金额", re.compile(r"多少钱|几块钱|多少(万|亿)?元|(?<!免)费用|价格|票价|收费|出资|投入多少|造价|成本|"
                                 r"多少[\u4e00-\u9fff]{0,4}(补贴|补助|补偿|资金|经费|投资|奖励|奖金)|"
                                 rf"(补贴|补助|补偿|资金|经费|投资|奖金){_ADV}(是|有|给|能拿)?多少|"
                                 rf"(?<!浪)费(用)?{_ADV}(是|有|要|得|交|收)?多少|"  # 物业费多少, 停车费交多少
@@ -319,8 +329,10 @@ def asked_types(question_norm: str) -> list[AskedType]:
                     t = _MONEY  # 多少人才发展专项资金: what is counted is money, however long its name
                 else:
                     t = _measure_specific(t, question_norm)
-                if not _DATE.search(question_norm) and not re.search(r"\d{4}", question_norm):
+                if not _DATE.search(question_norm) and not re.search(r"\d{4}|第", question_norm):
                     t = replace(t, dates_count=False)
+                if "多少" in question_norm and "几" not in question_norm:
+                    t = replace(t, one_counts=False)
             found.append(t)
             groups.add(t.group)
     if len(found) > 1:

@@ -721,3 +721,11 @@ def test_everyday_words_of_the_extended_glossary_reach_the_documents_terms(servi
     assert not a.refused and "海绵城市" in a.answer
     a = service.ask("改小区的时候一家一个主意，众口难调，上面是怎么说的")
     assert not a.refused and "问需于民" in a.answer
+
+
+def test_a_count_asked_where_the_documents_give_none_is_refused_not_answered_by_a_year(service):
+    # the sentence had held 第一个, 2019年 and 一条 (道路): none counts the estates
+    assert service.ask("首开集团在石景山一共负责改了多少个小区").refused
+    # 连通 where the documents write 联通 (rag/resources/synonyms.txt)
+    a = service.ask("它跟哪个区连通了", history=["石景山西山绿道修了多长"])
+    assert not a.refused and "海淀区" in a.answer

@@ -330,3 +330,17 @@ def test_a_year_counts_nothing_unless_the_question_names_one():
     assert count.held_by(normalise("2019年以来累计改造22万个"))
     # 到2025年能到多少: the sentence's 2025年 is where its figure stands
     assert asked_types(normalise("到2025年能到多少"))[0].held_by(normalise("到2025年,"))
+
+
+def test_an_ordinal_or_the_indefinite_one_counts_nothing_asked_how_many():
+    count = asked_types(normalise("首开集团在石景山一共负责改了多少个小区"))[0]
+    assert not count.held_by(normalise("作为北京第一个与首开集团建立战略合作的行政区"))
+    assert not count.held_by(normalise("探索出一条更适合老旧小区改造的崭新道路"))
+    assert count.held_by(normalise("建成十一个")) and count.held_by(normalise("106个"))
+    # asked a rank, or 几 (首钢园有几个滑雪大跳台: 一座), they answer
+    assert asked_types(normalise("首钢园进了第几批国家工业遗产名单"))[0].held_by(normalise("入选第二批国家工业遗产名单"))
+    assert asked_types(normalise("首钢园有几个滑雪大跳台"))[0].held_by(normalise("建成一座滑雪大跳台"))
+
+
+def test_what_a_building_costs_asks_money():
+    assert [k.name for k in asked_types(normalise("钟楼区加装一台电梯造价大概多少"))] == ["金额"]
