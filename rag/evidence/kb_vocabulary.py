@@ -142,7 +142,7 @@ def colloquial_filler(term: str, question_norm: str, words: list[tuple[str, str]
         return True  # a word said twice, a word of its own (问问); not 破破 of 破破烂烂 nor 太太 of 老太太
     if any(term in w and f.startswith("m") and len(w) >= 4 and not any(c.isdigit() for c in w) and not snap.knows(w)
            for w, f in words):
-        return True
+        return True  # 三天两头: how often
     return len(term) == 2 and term[0] in _CLASSIFIERS and any(
         _COUNT_BEFORE.search(question_norm[:m.start()]) for m in re.finditer(re.escape(term), question_norm))
 

@@ -60,6 +60,16 @@ _ASKS_SPAN = re.compile(r"以来|至今|累计|一共|总共|共计|截至|截�
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
 
 
+_HOW_WORDS = {"怎么", "怎样", "如何", "咋"}
+
+
+def _asks_whether(question_norm: str) -> bool:
+    """A yes/no question: not one whose A-not-A only describes what a how-question asks about (是怎么评价…干得好不好的)."""
+    if not _HOW.search(question_norm):
+        return bool(_YESNO.search(question_norm))
+    return any(question_norm[m.end():m.end() + 1] != "的" for m in _YESNO.finditer(question_norm))
+
+
 def answer_form(question_norm: str, kinds: list[AskedType]) -> str:
     """How the answer should be shaped: figure | list | yesno | how | why | fact."""
     if kinds and not _LIST.search(question_norm):
@@ -68,7 +78,7 @@ def answer_form(question_norm: str, kinds: list[AskedType]) -> str:
         return "why"
     if _LIST.search(question_norm):
         return "list"
-    if _YESNO.search(question_norm):
+    if _asks_whether(question_norm):
         return "yesno"
     if _HOW.search(question_norm):
         return "how"
@@ -545,9 +555,12 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     counted = any(k.name == "数量" for k in kinds)
     words = pos_words(question)
     framing = {w for w, f in words if frames_question(w, f)} | deictic_words(words)
+    # 怎么评价: a word that names a kind of answer (评价 of 获得什么评价) is what is asked when 怎么 makes it a verb
+    how_done = {w for (prev, _), (w, _) in zip(words, words[1:]) if prev in _HOW_WORDS and len(w) >= 2}
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
-        if names_nothing(t, snap, phrasing, counted) or only_counts(t, question) or without_erhua(t) in STOPWORDS \
+        if (names_nothing(t, snap, phrasing, counted) and t not in how_done) or only_counts(t, question) \
+                or without_erhua(t) in STOPWORDS \
                 or colloquial_filler(t, question, words, snap) \
                 or QUESTION_WORDS.search(t) \
                 or t in framing or frames_question(t, "") or _points_or_modal(t) \

@@ -729,3 +729,14 @@ def test_a_count_asked_where_the_documents_give_none_is_refused_not_answered_by_
     # 连通 where the documents write 联通 (rag/resources/synonyms.txt)
     a = service.ask("它跟哪个区连通了", history=["石景山西山绿道修了多长"])
     assert not a.refused and "海淀区" in a.answer
+
+
+def test_how_something_is_judged_is_a_how_question_about_judging(service):
+    # 好不好的 only describes what 怎么评价 asks about; 评价 after 怎么 is the verb asked about, not a kind of answer
+    from rag.evidence.reader import answer_form
+    from rag.text.text_match import normalise
+
+    assert answer_form(normalise("上面是怎么评价老旧小区改造干得好不好的"), []) == "how"
+    assert answer_form(normalise("老旧小区改造干得好不好"), []) == "yesno"
+    a = service.ask("上面是怎么评价老旧小区改造干得好不好的")
+    assert not a.refused and "绩效评价" in a.answer
