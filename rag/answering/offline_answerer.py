@@ -84,7 +84,9 @@ class OfflineAnswerer:
             off.sort(key=lambda s: not s.on_place)  # a part of the asked place (永红片区 of 钟楼区) before elsewhere
             asked = reading.scope_label()
             when = {"时间", "年份", "日期", "时长"} & {k.name for k in reading.kinds}
-            what = "这个时间" if figure and when else "这个数字" if figure else "这方面的内容"  # 啥时候动: no 数字
+            # 啥时候动: no 数字; 谁来管, 在哪: a name or a place is no 数字 either
+            worded = any(k.group in ("name", "org", "place") for k in reading.kinds)
+            what = "这个时间" if figure and when else "这个数字" if figure and not worded else "这方面的内容"
             out.pieces.append((f"资料中没有{asked}的{what}；", None))
             lead = off[0]
             text = _clauses(lead.text, reading, self.max_chars - 30)

@@ -140,7 +140,8 @@ TYPES = [
                                 r"(哪家|哪个|什么)(施工|建设|设计|监理)单位"), re.compile(r"公司|集团|企业"),
               "passage", "org"),
     # 打哪个电话, 咨询电话是多少: a number to call (报修打电话多久来人 asks a time, not the number)
-    AskedType("电话", re.compile(r"(哪个|什么|啥|哪)[\u4e00-\u9fff]{0,2}(电话|号码|热线)|(电话|热线)(号码)?(号)?(是|为)?多少|"
+    # 有啥咨询电话 asks a number; 有啥事打电话报修 only says how the asker gets in touch
+    AskedType("电话", re.compile(r"(哪个|什么|啥|哪)(?:(?![打拨事])[\u4e00-\u9fff]){0,2}(电话|号码|热线)|(电话|热线)(号码)?(号)?(是|为)?多少|"
                                 r"联系方式|联系电话"),
               re.compile(r"(?<!\d)(0\d{2,3}[-—\s]?\d{7,8}|1[3-9]\d{9}|1\d{4})(?!\d)|热线"), "sentence", "phone"),  # 12345-style hotlines; not the “54321” pledge
     AskedType("工厂", re.compile(r"(哪家|哪个|什么|哪座)(工厂|厂)"), re.compile(r"[\u4e00-\u9fff]{2,}厂"),

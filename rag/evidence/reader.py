@@ -221,10 +221,15 @@ def kb_entities(question: str, snap: Snapshot) -> list[str]:
     return [_kb_name(e, snap) for e in entities(question, kb_place_forms(snap))]
 
 
+_ESTATES_OF = ("小区", "社区")  # a street's short name with these names the street's estates (永红小区)
+
+
 def _kb_name(entity: str, snap: Snapshot) -> str:
     suffix = next((x for x in LOCAL_SUFFIXES if entity.endswith(x)), "")
     if not suffix or entity in place_names() or snap.mentions(entity):
         return entity
+    if suffix in _ESTATES_OF and (street := kb_streets(snap).get(entity[:-len(suffix)])):
+        return street  # 永红小区: the estates of 永红街道, no estate of that name
     tails = (entity[k:] for k in range(1, len(entity) - len(suffix) - 1))
     if found := next((t for t in tails if snap.mentions(t)), None):
         return found

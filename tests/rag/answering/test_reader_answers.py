@@ -740,3 +740,16 @@ def test_how_something_is_judged_is_a_how_question_about_judging(service):
     assert answer_form(normalise("老旧小区改造干得好不好"), []) == "yesno"
     a = service.ask("上面是怎么评价老旧小区改造干得好不好的")
     assert not a.refused and "绩效评价" in a.answer
+
+
+def test_a_streets_estates_and_a_call_to_report_a_repair(service):
+    from rag.evidence.asked_type import asked_types
+    from rag.evidence.reader import kb_entities
+    from rag.text.text_match import normalise
+
+    # 永红小区: the estates of 永红街道, not an estate the documents never name (it had been refused as one)
+    assert kb_entities("永紅小區改好以後物業是誰來管", service.searcher.snapshot()) == ["永红街道"]
+    # 有啥事打电话报修 says how the asker gets in touch; the question asks how long (40分钟内赶赴现场)
+    assert [k.name for k in asked_types(normalise("永红那边小区有啥事打电话报修，人多久能过来啊"))] == ["时长"]
+    a = service.ask("永红那边小区有啥事打电话报修，人多久能过来啊")
+    assert not a.refused and "40分钟" in a.answer
