@@ -132,14 +132,19 @@ def only_counts(term: str, question_norm: str) -> bool:
 _COUNT_BEFORE = re.compile(rf"(多少|几|[{_NUMERALS}\d]+)$")
 
 
+def said_twice(word: str) -> bool:
+    """A two-character word that repeats its character (问问, 看看, 管管): colloquial, no content."""
+    return len(word) == 2 and word[0] == word[1]
+
+
 def colloquial_filler(term: str, question_norm: str, words: list[tuple[str, str]], snap: Snapshot) -> bool:
     """Pieces of the asker's phrasing that name nothing, when the documents never use them: a word said twice
-    (问问, 管管, as absent_terms skips it), a piece of a numeral idiom (三天两头 cut 三天|两头: how often, not what) and a count's classifier glued
-    to the next character (多少台旧的 cut 多少|台旧)."""
+    (问问, 管管, as absent_terms skips it), a piece of a numeral idiom (三天两头 cut 三天|两头: how often, not
+    what) and a count's classifier glued to the next character (多少台旧的 cut 多少|台旧)."""
     if snap.knows(term):
         return False
-    if len(term) == 2 and term[0] == term[1] and any(w == term for w, _ in words):
-        return True  # a word said twice, a word of its own (问问); not 破破 of 破破烂烂 nor 太太 of 老太太
+    if said_twice(term) and any(w == term for w, _ in words):
+        return True  # a word of its own (问问); not 破破 of 破破烂烂 nor 太太 of 老太太
     if any(term in w and f.startswith("m") and len(w) >= 4 and not any(c.isdigit() for c in w) and not snap.knows(w)
            for w, f in words):
         return True  # 三天两头: how often
@@ -170,7 +175,7 @@ def absent_terms(question: str, snap: Snapshot) -> list[str]:
         content = flag in _CONTENT_FLAGS or (flag == "ns" and len(word) >= 3)  # 珠穆朗玛峰; not 中考 (tagged ns)
         if not content or word in STOPWORDS or word in skip or word in out or frames_question(word, flag):
             continue
-        if QUESTION_CHARS & set(word) or (len(word) == 2 and word[0] == word[1]):
+        if QUESTION_CHARS & set(word) or said_twice(word):
             continue
         if modal_with_verb(word) or modal_then_verb(word):
             continue  # 能|带娃: a modal glued to a one-character verb asks whether, it names nothing
