@@ -266,17 +266,28 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     def weight(c: str) -> float:
         c_norm = match_form(c)
         hits = sum(1 for j in range(len(c_norm) - 1) if c_norm[j:j + 2] in grams)
-        figure = counts(noun, normalise(c)) if noun else any(k.held_by(normalise(c)) for k in reading.kinds)
+        held = any(k.held_by(normalise(c)) for k in reading.kinds)
         # a clause with the asked figure outweighs any count of shared words, so the cut starts from it: 金谷花园改造完
-        # 评上了个啥 shares five pairs with 金谷花园改造融入… and none with 获评2023年全国绿色低碳系列典型案例
-        return hits + (1000 if figure else 0)
+        # 评上了个啥 shares five pairs with 金谷花园改造融入… and none with 获评2023年全国绿色低碳系列典型案例; a count of the
+        # asked noun first, then other figures of the asked kind (多少楼…多少人沾光: 1900栋居民楼, then 受惠群众超20万)
+        return hits + (1000 if noun and counts(noun, normalise(c)) else 0) + (500 if held else 0)
 
     weights = [weight(c) for c in clauses]
     anchor = max(range(len(clauses)), key=lambda i: weights[i])
     lo = hi = anchor
     total = len(clauses[anchor])
-    while True:  # grow towards the heavier neighbour while it fits
-        options = [(weights[lo - 1], lo - 1) if lo > 0 else None, (weights[hi + 1], hi + 1) if hi + 1 < len(clauses) else None]
+    def reach(step: int, start: int) -> float:
+        """The heaviest clause that growing this way could still take in (a figure two clauses on counts)."""
+        best, used, k = 0.0, total, start
+        while 0 <= k < len(clauses) and used + len(clauses[k]) <= limit:
+            used += len(clauses[k])
+            best = max(best, weights[k])
+            k += step
+        return best
+
+    while True:  # grow towards the heavier side while it fits
+        options = [((reach(-1, lo - 1), weights[lo - 1]), lo - 1) if lo > 0 else None,
+                   ((reach(1, hi + 1), weights[hi + 1]), hi + 1) if hi + 1 < len(clauses) else None]
         options = [o for o in options if o and total + len(clauses[o[1]]) <= limit]
         if not options:
             break

@@ -256,8 +256,8 @@ def _count_phrases(words: list[str]):
 
 
 def counted_noun(question_norm: str) -> str:
-    """What a how-many question counts: the nouns right after 几个 / 多少 (几个小区 → 小区, 几个试点社区 → 试点社区);
-    "" when the count names none (惠及多少户: the measure is the thing)."""
+    """What a how-many question counts: the nouns right after 几个 / 多少 (几个小区 → 小区, 几个试点社区 → 试点社区,
+    几景 → 景); "" when the count names none (惠及多少户: the measure is the thing)."""
     from rag.evidence.question_parse import pos_words
 
     words = pos_words(question_norm)
@@ -268,9 +268,15 @@ def counted_noun(question_norm: str) -> str:
             j += 1
         while phrase and not _nounish(*phrase[-1]):
             phrase.pop()  # 多少个老小区 ends in its noun; a trailing 老 or 新 names nothing
-        if phrase and len(noun := "".join(w for w, _ in phrase)) >= 2:
+        noun = "".join(w for w, _ in phrase)
+        # 几景几院: a noun said as its own measure word (the documents write 15景、30院); not 人 or 钱, whose kinds
+        # (people, money) say how they are counted
+        if len(noun) >= 2 or (noun and noun not in _SELF_MEASURED_NOT):
             return noun
     return ""
+
+
+_SELF_MEASURED_NOT = {"人", "钱", "年", "天", "岁", "次"}
 
 
 _MODIFIER = re.compile(r"^(a|b|t)")  # 老楼, 新建公园, 老年食堂: a modifier before the noun

@@ -51,6 +51,24 @@ def frames_question(word: str, flag: str) -> bool:
         or bool(_LIGHT_VERB.match(word))
 
 
+# A-not-A (改不改, 涨不涨, 进没进) asks whether: the verb is what is asked about; the form and its negated half
+# (不涨, 没进) are no words of their own. Verbs of judging or being (算不算, 好不好) only frame the asking.
+# A one-character verb the index has no token for (拆 of 拆不拆) adds nothing: it is written 拆除, 拆迁.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})([不没])\1")
+_FRAMING_VERBS = {"是", "有", "能", "会", "要", "可", "对", "行", "好", "算", "多", "少", "可以", "应该"}  # 多不多: the asked kind
+
+
+def a_not_a(question_norm: str) -> list[tuple[str, set[str]]]:
+    """(the verb, the tokens its A-not-A form makes) for each A-not-A in the question whose verb says what is asked
+    (not 是不是, 算不算: those frame a yes/no question, read as before)."""
+    out = []
+    for m in _A_NOT_A.finditer(question_norm):
+        verb, neg = m.group(1), m.group(2)
+        if verb not in _FRAMING_VERBS:
+            out.append((verb, {m.group(0), neg + verb, verb + neg}))
+    return out
+
+
 # 永红那块儿, 衙门口那片: a demonstrative with a locative classifier points at the place just named ("over there")
 _LOCATIVE = {"块", "片", "边", "带", "头"}
 

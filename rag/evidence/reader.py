@@ -27,7 +27,7 @@ from rag.evidence.kb_vocabulary import (colloquial_filler, colloquial_stem, know
                                         without_erhua)
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, around_asked, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
-from rag.evidence.question_parse import deictic_words, frames_question, modal_with_verb, pos_words
+from rag.evidence.question_parse import a_not_a, deictic_words, frames_question, modal_with_verb, pos_words
 from rag.evidence.sentence_ranker import score as rank_score
 from rag.evidence.sentence_ranker import ASKS_PROBLEM, signals
 from rag.ingest.sentences import SPEAKER
@@ -562,8 +562,12 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     framing = {w for w, f in words if frames_question(w, f)} | deictic_words(words)
     # 怎么评价: a word that names a kind of answer (评价 of 获得什么评价) is what is asked when 怎么 makes it a verb
     how_done = {w for (prev, _), (w, _) in zip(words, words[1:]) if prev in _HOW_WORDS and len(w) >= 2}
+    whether = a_not_a(question)
+    made = set().union(*(m for _, m in whether))
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
+        if t in made:
+            continue
         if (names_nothing(t, snap, phrasing, counted) and t not in how_done) or only_counts(t, question) \
                 or without_erhua(t) in STOPWORDS \
                 or colloquial_filler(t, question, words, snap) \
@@ -572,6 +576,10 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
                 or any(t in f or f in t for f in place_forms):
             continue
         out[t] = w * snap.bm25.idf(t)
+    for verb, _ in whether:  # 改不改: whether 改 — the verb, as the documents would write it
+        if snap.knows(verb) and verb not in out and not any(verb in t for t in out) \
+                and not any(verb in f for f in place_forms):
+            out[verb] = snap.bm25.idf(verb)
     # an everyday expression of the glossary (挖了又挖, 下不了楼) cut into single characters names nothing, yet it says
     # what is asked about: the documents' term for it (多次开挖, 悬空老人) is a subject word, and so it is for a word
     # the documents never use that the cutter glued around the expression (能|白住 cut as 能白住). An expression that

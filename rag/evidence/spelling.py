@@ -9,6 +9,10 @@ A question word is corrected only when all of this holds — so a real word the 
   tokens counts as a word, since a typo splits jieba's cut (老|久|小区);
 - changing exactly one character to one that sounds the same gives a word the knowledge base uses;
 - that change is the only one that does.
+
+A two-字 word jieba made up itself (物叶 for 物业: its HMM glues the two characters, no dictionary has them) is
+corrected only where the two characters share their common reading: 人能 is one rare reading (tai) from 人大,
+老是 one vowel from 老舍. One the speaker's verb ends (先紧着, 用久了) is a phrase, not a broken word.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 
 from rag.evidence.question_parse import pos_words
 from rag.retrieval.snapshot import Snapshot
-from rag.text.homophones import homophones
+from rag.text.homophones import homophones, reading
 from rag.text.text_match import jieba_instance, normalise
 
 
@@ -30,10 +34,12 @@ def _cjk(word: str) -> bool:
     return all("\u4e00" <= c <= "\u9fff" for c in word)
 
 
-def _candidates(word: str, snap: Snapshot) -> set[str]:
+def _candidates(word: str, snap: Snapshot, common_reading: bool = False) -> set[str]:
     out = set()
     for i, ch in enumerate(word):
         for alt in homophones(ch):
+            if common_reading and reading(alt) != reading(ch):
+                continue
             cand = word[:i] + alt + word[i + 1:]
             if snap.knows(cand):
                 out.add(cand)
@@ -62,18 +68,35 @@ def _words(question_norm: str) -> set[str]:
     return words
 
 
+def _made_up_pairs(question_norm: str) -> set[str]:
+    """Two-字 tokens jieba's HMM made (no dictionary holds them), not followed by an aspect particle and holding
+    none: 物叶 (物业), 电题 (电梯), not 先紧(着) or 用久(了)."""
+    jieba = jieba_instance()
+    tokens = list(jieba.cut(question_norm))
+    out = set()
+    for i, w in enumerate(tokens):
+        following = tokens[i + 1][:1] if i + 1 < len(tokens) else ""
+        if len(w) == 2 and _cjk(w) and not jieba.dt.FREQ.get(w) and not set(w + following) & _ASPECT:
+            out.add(w)
+    return out
+
+
+_ASPECT = set("着著了过")
 _AUXILIARY = set("是有能要会可想得让给在")  # verbs that go with anything (前|要, 人|能): no broken word
 
 
 def typo_fixes(question: str, snap: Snapshot) -> list[Fix]:
     """The corrections a question needs (usually none)."""
     jieba = jieba_instance()
+    norm = normalise(question)
+    words = _words(norm)
+    pairs = _made_up_pairs(norm) - words
     fixes = []
-    for word in sorted(_words(normalise(question)), key=len, reverse=True):
+    for word in sorted(words | pairs, key=len, reverse=True):
         if jieba.dt.FREQ.get(word) or snap.knows(word) or snap.mentions(word) \
                 or any(word in f.meant or word in f.typed or f.typed in word for f in fixes):
             continue
-        found = _candidates(word, snap)
+        found = _candidates(word, snap, common_reading=word in pairs)
         if len(found) == 1:
             fixes.append(Fix(word, found.pop()))
     return fixes

@@ -37,3 +37,10 @@ def homophones(ch: str) -> set[str]:
     """Other common characters with a reading of `ch` (钢 for 刚)."""
     readings, chars = _table()
     return set().union(*(chars[r] for r in readings.get(ch, ()))) - {ch}
+
+
+@lru_cache(maxsize=4096)
+def reading(ch: str) -> str:
+    """The common reading of `ch`, toneless (能: neng, not its rare tai)."""
+    from pypinyin import Style, pinyin
+    return pinyin(ch, style=Style.NORMAL)[0][0]
