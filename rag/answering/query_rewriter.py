@@ -20,6 +20,7 @@ _DEMONSTRATIVE = re.compile(r"^(那个|那個|这个|這個|那|这|這|该|該)
 _IT = re.compile(r"它们|它們|它")  # always a pronoun, wherever it stands (以它为核心的那个公园叫啥)
 _THEY = re.compile(r"他们|他們")  # so is 他们 after other words (调研完了他们又在哪些地方搞了试点): who the previous turn named
 _POINTING = re.compile(r"^那\s*[个個条條座家所处處项項位种種片块塊栋棟部台]")
+_THEN = {"那", "那么", "那麼"}  # said alone before the asking, these mean "then"
 _THERE = re.compile(r"那里|那裡|那儿|那兒|那边|那邊|这里|這裡|这儿|這兒|这边|這邊|當地|当地")
 MAX_TURN_CHARS = 120  # a longer message (a pasted text, junk) is not a question to carry into later turns
 _INSIDE = {"a", "b", "m", "q", "f"}  # adjectives/numerals inside a noun run: 首钢/滑雪/大/跳台
@@ -121,6 +122,15 @@ def _subject(question: str, thing: bool = False, plural: bool = False) -> str:
 
 
 _MODIFYING = ("uj", "t", "a", "b", "m", "q", "f", "n")  # 的, 青年 (tagged t), adjectives, numbers, nouns
+
+
+_SCOPES = {"全国", "全國", "全省", "全市", "全区", "全區", "全县", "全縣"}
+
+
+def _only_place(topic: str) -> bool:
+    """Is the topic a place or a scope (全国) and nothing else?"""
+    span = _place_span(normalise(topic))
+    return topic in _SCOPES or (bool(topic) and span == (0, len(topic)))
 
 
 def _modifies(text: str) -> bool:
@@ -266,8 +276,15 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)
     if not named and bare and _starts_with_name(bare):
         q = bare  # 那798艺术区去年游客多少: 那 before a name it does not stand for is "then", not a pronoun
-    if named or ((pronoun := _PRONOUN.match(q))
-                 and (named := _subject(prev, pronoun.group(0).startswith("它"), pronoun.group(0)[-1] in "们們"))):
+    if not named and (pronoun := _PRONOUN.match(q)) and pronoun.group(0) in _THEN \
+            and _only_place(topic := _subject(prev)) \
+            and (topic in _SCOPES or len(_subject(_PRONOUN.sub("", q, count=1))) < 2):
+        # 那有多少人受益 after 全国开工改造了多少个老旧小区: 那 is "then", not the bare scope 全国; after a place (石景山每年拿出
+        # 多少钱…) a follow-up without a subject of its own (那是哪年开始搞的) asks about what was asked there, while one
+        # with its own (那改完以后物业是咋管的 after 永红街道改了多少栋房子) keeps only the place
+        pronoun = None
+    elif named or ((pronoun := _PRONOUN.match(q))
+                   and (named := _subject(prev, pronoun.group(0).startswith("它"), pronoun.group(0)[-1] in "们們"))):
         if place and place not in named and not _place_span(normalise(q)):
             named = place + named
         rest = q[dem.end() + head:] if head else _PRONOUN.sub("", q, count=1)
