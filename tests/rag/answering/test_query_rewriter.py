@@ -173,3 +173,13 @@ def test_these_opening_a_question_and_they_after_other_words_point_back():
     assert rewrite_offline("調研完了他們又在哪些地方搞了試點？", ["社區處一開始調研了多少個小區？"]) \
         == "調研完了社區處又在哪些地方搞了試點？"
     assert not needs_rewrite("调研完了社区处又在哪些地方搞了试点", ["社区处一开始调研了多少个小区？"])
+
+
+def test_then_after_a_question_whose_topic_is_only_a_scope_or_place_keeps_what_was_asked():
+    # 那 is "then": the previous question's topic was only 全国, and "全国有多少人受益" had lost the renewal it asked about
+    h = ["2019年以来全国开工改造了多少个老旧小区？"]
+    assert rewrite_offline("那有多少人受益？", h) == "2019年以来全国开工改造了多少个老旧小区，那有多少人受益？"
+    # after a place, a follow-up without a subject of its own asks about what was asked there
+    assert "人才发展专项资金" in rewrite_offline("那是哪年开始搞的", ["石景山每年拿出多少钱做人才发展专项资金"])
+    # one with its own subject keeps only the place, not the previous question's asking (多少栋)
+    assert rewrite_offline("那改完以后物业是咋管的", ["永红街道改了多少栋房子?"]) == "永红街道改完以后物业是咋管的"

@@ -753,3 +753,15 @@ def test_a_streets_estates_and_a_call_to_report_a_repair(service):
     assert [k.name for k in asked_types(normalise("永红那边小区有啥事打电话报修，人多久能过来啊"))] == ["时长"]
     a = service.ask("永红那边小区有啥事打电话报修，人多久能过来啊")
     assert not a.refused and "40分钟" in a.answer
+
+
+def test_a_noun_counted_as_its_own_measure_and_a_second_count_asked_in_the_same_question(service):
+    # 几景几院: the clause counting 景 (15景、30院) is the figure, not the one with the opening date (2021年9月开街)
+    a = service.ask("现在有几景几院", history=["模式口历史文化街区是哪年开街的"])
+    assert not a.refused and "15景" in a.answer and "30院" in a.answer
+    # 多少楼 … 多少人沾光: the quote grows past a neighbouring figure to reach the second asked count
+    a = service.ask("常州钟楼那边旧改一共弄了多少楼啊，老百姓有多少人沾光了")
+    assert not a.refused and "1900栋" in a.answer and "20万" in a.answer
+    # 那有多少人受益 after a question about 全国: the renewal's beneficiaries (惠及上亿人), not 全国's anything
+    a = service.ask("那有多少人受益？", history=["2019年以来全国开工改造了多少个老旧小区？"])
+    assert not a.refused and "上亿人" in a.answer

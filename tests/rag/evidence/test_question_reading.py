@@ -31,3 +31,12 @@ def test_a_count_of_money_is_asked_as_an_amount_and_free_use_is_no_fee():
     assert [k.name for k in asked_types("景贤计划每年设置多少人才发展专项资金")] == ["金额"]
     assert [k.name for k in asked_types("有多少个项目获得资金")] == ["数量"]
     assert "金额" not in [k.name for k in asked_types("办公的地方能免费用多久")]
+
+
+def test_an_a_not_a_question_asks_about_its_verb():
+    from rag.evidence.question_parse import a_not_a
+
+    assert a_not_a("衙门口那片棚户区到底还改不改啊") == [("改", {"改不改", "不改", "改不"})]
+    assert a_not_a("那两个园子进没进名单") == [("进", {"进没进", "没进", "进没"})]
+    # verbs of being and judging only frame a yes/no question
+    assert a_not_a("小区改造是不是先体检") == [] and a_not_a("永红那个步道算不算网红打卡地") == []

@@ -20,6 +20,9 @@ def snap(searcher):
     ("麻峪村搬签那事儿现在有眉目没？", "搬签", "搬迁"),
     # or into a character and a bound morpheme that is no word on its own (电|悌, 悌 tagged g)
     ("石景山那些老掉牙的电悌给换了没，换了多少台啊", "电悌", "电梯"),
+    # or glued by jieba's HMM into a two-字 word no dictionary has, its characters read alike (叶 ye / 业 ye)
+    ("石景山物叶干活老糊弄,有没有人治治他们", "物叶", "物业"),
+    ("石景山垃圾分累是咋推的", "分累", "分类"),
 ])
 def test_a_pinyin_typo_is_corrected_to_the_documents_word(snap, question, typed, meant):
     assert typo_fixes(question, snap) == [Fix(typed, meant)]
@@ -37,6 +40,10 @@ def test_a_pinyin_typo_is_corrected_to_the_documents_word(snap, question, typed,
     # two lone characters that are no broken word (弄成|小|公园, 开工|前|要) stay as asked
     "钟楼区那边的空地能弄成小公园不",
     "老旧小区改造前要先做什么",
+    # a made-up pair one rare reading away (人能: 能 read tai, 人大) or ended by the speaker's verb (先紧着, 用久了)
+    "石景山平均每个人能摊到多少公园绿地",
+    "改造的钱就那么点，到底先紧着改啥",
+    "手机用久了老是卡怎么办",
 ])
 def test_real_words_are_left_as_asked(snap, question):
     assert typo_fixes(question, snap) == []
