@@ -94,6 +94,11 @@ class OfflineAnswerer:
             out.other_place = True
             return out
         chosen = self._select(on, reading)
+        if reading.form == "how" and (problem := next((s for s in chosen if _DIFFICULTY.search(s.text)), None)):
+            # a how-question is met where the documents name its difficulty (直面达成共识难、资金筹措难等问题): that
+            # sentence leads, with the ways that follow it, even where a sentence from further on in its paragraph
+            # scored a little higher. Not any 问题 (小问题3小时内解决 names no difficulty)
+            chosen = [problem] + [s for s in chosen if s is not problem]
         if reading.form == "how" and chosen and states_problem(chosen[0].text):
             # how a problem is met: a paragraph that names the problem goes on with the ways it is met (…直面达成共识难
             # …问题。…发挥街道社区基层组织作用,将党建引领、居民协商作为基本工作法…), sentences that need not repeat the
@@ -199,6 +204,7 @@ def _finished(word: str, text_norm: str) -> bool:
     return verb_with_result(word) and bool(_FINISHED.search(text_norm))
 
 
+_DIFFICULTY = re.compile(r"难[、，,。；;等]|難[、，,。；;等]|难题|難題")
 PARAGRAPH_FOLLOWERS = 2  # sentences of the problem's paragraph quoted after it
 
 

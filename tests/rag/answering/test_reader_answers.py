@@ -765,3 +765,12 @@ def test_a_noun_counted_as_its_own_measure_and_a_second_count_asked_in_the_same_
     # 那有多少人受益 after a question about 全国: the renewal's beneficiaries (惠及上亿人), not 全国's anything
     a = service.ask("那有多少人受益？", history=["2019年以来全国开工改造了多少个老旧小区？"])
     assert not a.refused and "上亿人" in a.answer
+
+
+def test_a_how_question_leads_with_the_sentence_naming_its_difficulty(service):
+    # the paragraph names the difficulty (直面达成共识难) and goes on with the ways it is met (居民协商); a sentence from
+    # further on (联合最高人民法院发布典型案例) had scored a little higher and led, and the ways were cut off
+    a = service.ask("楼里加装电梯邻居意见不统一，该怎么办？")
+    body = _body(a.answer)
+    assert not a.refused and "居民协商" in body
+    assert body.index("达成共识难") < body.index("居民协商")
