@@ -282,6 +282,7 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     anchor = max(range(len(clauses)), key=lambda i: weights[i])
     lo = hi = anchor
     total = len(clauses[anchor])
+
     def reach(step: int, start: int) -> float:
         """The heaviest clause that growing this way could still take in (a figure two clauses on counts)."""
         best, used, k = 0.0, total, start

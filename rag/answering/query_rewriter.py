@@ -276,15 +276,15 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     named, head = _named_by_head(q[dem.end():], prev) if (dem := _DEMONSTRATIVE.match(q)) else ("", 0)
     if not named and bare and _starts_with_name(bare):
         q = bare  # 那798艺术区去年游客多少: 那 before a name it does not stand for is "then", not a pronoun
-    if not named and (pronoun := _PRONOUN.match(q)) and pronoun.group(0) in _THEN \
-            and _only_place(topic := _subject(prev)) \
-            and (topic in _SCOPES or len(_subject(_PRONOUN.sub("", q, count=1))) < 2):
-        # 那有多少人受益 after 全国开工改造了多少个老旧小区: 那 is "then", not the bare scope 全国; after a place (石景山每年拿出
-        # 多少钱…) a follow-up without a subject of its own (那是哪年开始搞的) asks about what was asked there, while one
-        # with its own (那改完以后物业是咋管的 after 永红街道改了多少栋房子) keeps only the place
-        pronoun = None
-    elif named or ((pronoun := _PRONOUN.match(q))
-                   and (named := _subject(prev, pronoun.group(0).startswith("它"), pronoun.group(0)[-1] in "们們"))):
+    # 那有多少人受益 after 全国开工改造了多少个老旧小区: 那 is "then", not the bare scope 全国; after a place (石景山每年拿出
+    # 多少钱…) a follow-up without a subject of its own (那是哪年开始搞的) asks about what was asked there, while one with
+    # its own (那改完以后物业是咋管的 after 永红街道改了多少栋房子) keeps only the place
+    then = not named and (lead := _PRONOUN.match(q)) and lead.group(0) in _THEN \
+        and _only_place(topic := _subject(prev)) \
+        and (topic in _SCOPES or len(_subject(_PRONOUN.sub("", q, count=1))) < 2)
+    if not then and (named or ((pronoun := _PRONOUN.match(q))
+                               and (named := _subject(prev, pronoun.group(0).startswith("它"),
+                                                      pronoun.group(0)[-1] in "们們")))):
         if place and place not in named and not _place_span(normalise(q)):
             named = place + named
         rest = q[dem.end() + head:] if head else _PRONOUN.sub("", q, count=1)
