@@ -70,18 +70,21 @@ def _words(question_norm: str) -> set[str]:
 
 def _made_up_pairs(question_norm: str) -> set[str]:
     """Two-字 tokens jieba's HMM made (no dictionary holds them), not followed by an aspect particle and holding
-    none: 物叶 (物业), 电题 (电梯), not 先紧(着) or 用久(了)."""
+    none, nor a grammatical character: 物叶 (物业), 电题 (电梯), not 先紧(着), 用久(了) or 多大."""
     jieba = jieba_instance()
     tokens = list(jieba.cut(question_norm))
     out = set()
     for i, w in enumerate(tokens):
         following = tokens[i + 1][:1] if i + 1 < len(tokens) else ""
-        if len(w) == 2 and _cjk(w) and not jieba.dt.FREQ.get(w) and not set(w + following) & _ASPECT:
+        if len(w) == 2 and _cjk(w) and not jieba.dt.FREQ.get(w) and not set(w + following) & _ASPECT \
+                and not set(w) & _GRAMMAR:
             out.add(w)
     return out
 
 
 _ASPECT = set("着著了过")
+# the HMM also glues a word to a grammatical character (多大, 因何, 队|有, 人|里, 忠|是): no broken word either
+_GRAMMAR = set("是有能要会可想得让给在里何多大少几哪谁么吗呢啊的")
 _AUXILIARY = set("是有能要会可想得让给在")  # verbs that go with anything (前|要, 人|能): no broken word
 
 

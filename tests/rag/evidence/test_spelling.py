@@ -51,3 +51,14 @@ def test_real_words_are_left_as_asked(snap, question):
 
 def test_fixes_apply_in_the_askers_text():
     assert apply_fixes("首刚园在哪", [Fix("首刚园", "首钢园")]) == "首钢园在哪"
+
+
+def test_a_made_up_pair_is_no_pair_holding_a_grammatical_character():
+    # encyclopaedia questions (CMRC): jieba's HMM glues 多大, 队|有, 因何, and on that corpus 多达, 队友 are words
+    from rag.evidence.spelling import _made_up_pairs
+    from rag.text.text_match import normalise
+
+    assert "物叶" in _made_up_pairs(normalise("石景山物叶干活老糊弄,有没有人治治他们"))
+    for question, pair in [("萱侬律占地面积多大？", "多大"), ("中国花样游泳队有多少人参加2008年北京奥运会？", "队有"),
+                           ("冷湖行政区因何而得名？", "因何")]:
+        assert pair not in _made_up_pairs(normalise(question))
