@@ -20,6 +20,7 @@ _DEMONSTRATIVE = re.compile(r"^(那个|那個|这个|這個|那|这|這|该|該)
 _IT = re.compile(r"它们|它們|它")  # always a pronoun, wherever it stands (以它为核心的那个公园叫啥)
 _THEY = re.compile(r"他们|他們")  # so is 他们 after other words (调研完了他们又在哪些地方搞了试点): who the previous turn named
 _POINTING = re.compile(r"^那\s*[个個条條座家所处處项項位种種片块塊栋棟部台]")
+_INSIDE_IT = re.compile(r"[那这這][里裡][面头頭]")  # 那里面, 这里头: inside the thing just named
 _THEN = {"那", "那么", "那麼"}  # said alone before the asking, these mean "then"
 _THERE = re.compile(r"那里|那裡|那儿|那兒|那边|那邊|这里|這裡|这儿|這兒|这边|這邊|當地|当地")
 MAX_TURN_CHARS = 120  # a longer message (a pasted text, junk) is not a question to carry into later turns
@@ -264,6 +265,13 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
             return (place if place and place not in thing and not _place_span(normalise(q)) else "") + thing + rest
     if plural:
         bare = ""  # 那些电梯: 那 belongs to 那些, it is no "then"
+    if (inside := _INSIDE_IT.search(q)) and place:
+        # 那里面 = inside what was just named (石景山那个安全韧性城市规划是咋回事 → 那里面老小区的项目有几个: the plan),
+        # else inside the place; its 里面 stays (replacing 那里 left a bare 面: 石景山面老小区…)
+        thing = _subject(prev, True)
+        named = place + (_site_after(prev, old) if old else "") if not thing or _only_place(thing) \
+            else thing if place in thing else place + thing
+        return q[:inside.start()] + named + q[inside.start() + 1:]
     if _THERE.search(q) and place:
         # 那里 = the place of the previous question or answer, or the site named right after it there
         # (石景山西山绿道修了多长 → 那边爬山的人多不多: the trail, not the whole district)

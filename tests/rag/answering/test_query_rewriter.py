@@ -185,3 +185,11 @@ def test_then_after_a_question_whose_topic_is_only_a_scope_or_place_keeps_what_w
     assert "人才发展专项资金" in rewrite_offline("那是哪年开始搞的", ["石景山每年拿出多少钱做人才发展专项资金"])
     # one with its own subject keeps only the place, not the previous question's asking (多少栋)
     assert rewrite_offline("那改完以后物业是咋管的", ["永红街道改了多少栋房子?"]) == "永红街道改完以后物业是咋管的"
+
+
+def test_inside_it_is_inside_what_was_just_named():
+    # 那里面: inside the plan just asked about; replacing 那里 with the place had left a bare 面 (石景山面老小区的项目…)
+    assert rewrite_offline("那里面老小区的项目有几个", ["石景山那个安全韧性城市规划是咋回事?"]) == \
+        "石景山安全韧性城市规划里面老小区的项目有几个"
+    # nothing but a place was named: inside the place, its 里面 kept
+    assert rewrite_offline("那里面有多少绿地", ["石景山有几个公园"]) == "石景山里面有多少绿地"
