@@ -17,7 +17,7 @@ from rag.answering.citation_check import match_form
 from rag.evidence.asked_type import counts
 from rag.evidence.kb_vocabulary import verb_with_result
 from rag.evidence.reader import Reading, Sentence, read
-from rag.evidence.sentence_ranker import states_problem
+from rag.evidence.sentence_ranker import names_difficulty, states_problem
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import forms, short_form
@@ -94,7 +94,7 @@ class OfflineAnswerer:
             out.other_place = True
             return out
         chosen = self._select(on, reading)
-        if reading.form == "how" and (problem := next((s for s in chosen if _DIFFICULTY.search(s.text)), None)):
+        if reading.form == "how" and (problem := next((s for s in chosen if names_difficulty(s.text)), None)):
             # a how-question is met where the documents name its difficulty (直面达成共识难、资金筹措难等问题): that
             # sentence leads, with the ways that follow it, even where a sentence from further on in its paragraph
             # scored a little higher. Not any 问题 (小问题3小时内解决 names no difficulty)
@@ -204,7 +204,6 @@ def _finished(word: str, text_norm: str) -> bool:
     return verb_with_result(word) and bool(_FINISHED.search(text_norm))
 
 
-_DIFFICULTY = re.compile(r"难[、，,。；;等]|難[、，,。；;等]|难题|難題")
 PARAGRAPH_FOLLOWERS = 2  # sentences of the problem's paragraph quoted after it
 
 
@@ -272,11 +271,12 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     def weight(c: str) -> float:
         c_norm = match_form(c)
         hits = sum(1 for j in range(len(c_norm) - 1) if c_norm[j:j + 2] in grams)
-        held = any(k.held_by(normalise(c)) for k in reading.kinds)
+        plain = normalise(c)
+        held = any(k.held_by(plain) for k in reading.kinds)
         # a clause with the asked figure outweighs any count of shared words, so the cut starts from it: 金谷花园改造完
         # 评上了个啥 shares five pairs with 金谷花园改造融入… and none with 获评2023年全国绿色低碳系列典型案例; a count of the
         # asked noun first, then other figures of the asked kind (多少楼…多少人沾光: 1900栋居民楼, then 受惠群众超20万)
-        return hits + (1000 if noun and counts(noun, normalise(c)) else 0) + (500 if held else 0)
+        return hits + (1000 if noun and counts(noun, plain) else 0) + (500 if held else 0)
 
     weights = [weight(c) for c in clauses]
     anchor = max(range(len(clauses)), key=lambda i: weights[i])

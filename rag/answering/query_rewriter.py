@@ -125,13 +125,16 @@ def _subject(question: str, thing: bool = False, plural: bool = False) -> str:
 _MODIFYING = ("uj", "t", "a", "b", "m", "q", "f", "n")  # 的, 青年 (tagged t), adjectives, numbers, nouns
 
 
-_SCOPES = {"全国", "全國", "全省", "全市", "全区", "全區", "全县", "全縣"}
+_SCOPE = re.compile(r"全[国省市区县]")
+
+
+def _is_scope(topic: str) -> bool:
+    return bool(_SCOPE.fullmatch(normalise(topic)))
 
 
 def _only_place(topic: str) -> bool:
     """Is the topic a place or a scope (全国) and nothing else?"""
-    span = _place_span(normalise(topic))
-    return topic in _SCOPES or (bool(topic) and span == (0, len(topic)))
+    return _is_scope(topic) or (bool(topic) and _place_span(normalise(topic)) == (0, len(topic)))
 
 
 def _modifies(text: str) -> bool:
@@ -289,7 +292,7 @@ def _rewrite_after(question: str, prev_q: str, prev_a: str) -> str:
     # its own (那改完以后物业是咋管的 after 永红街道改了多少栋房子) keeps only the place
     then = not named and (lead := _PRONOUN.match(q)) and lead.group(0) in _THEN \
         and _only_place(topic := _subject(prev)) \
-        and (topic in _SCOPES or len(_subject(_PRONOUN.sub("", q, count=1))) < 2)
+        and (_is_scope(topic) or len(_subject(_PRONOUN.sub("", q, count=1))) < 2)
     if not then and (named or ((pronoun := _PRONOUN.match(q))
                                and (named := _subject(prev, pronoun.group(0).startswith("它"),
                                                       pronoun.group(0)[-1] in "们們")))):

@@ -34,9 +34,18 @@ _MEANS = re.compile(r"通过|采取|采用|以[^，。；,;]{1,12}为|坚持|建
 _PROBLEM = re.compile(r"难[、，,。；;等]|难题|问题|呼声|短板|痛点|堵点|矛盾")
 
 
+# a named difficulty (达成共识难、, 难题): stricter than any 问题 (小问题3小时内解决 names none)
+_DIFFICULTY = re.compile(r"难[、，,。；;等]|难题")
+
+
 def states_problem(text: str) -> bool:
     """Does the sentence name a problem (直面达成共识难、资金筹措难等问题)? The ways it is met then follow it."""
     return bool(_PROBLEM.search(to_simplified(text)))
+
+
+def names_difficulty(text: str) -> bool:
+    """Does the sentence name a difficulty (直面达成共识难、资金筹措难等问题), not merely a 问题?"""
+    return bool(_DIFFICULTY.search(to_simplified(text)))
 
 
 # a question about the difficulties themselves (卡在哪几个难处, 主要难点是啥): the sentence naming them answers it

@@ -83,9 +83,9 @@ def _made_up_pairs(question_norm: str) -> set[str]:
 
 
 _ASPECT = set("着著了过")
-# the HMM also glues a word to a grammatical character (多大, 因何, 队|有, 人|里, 忠|是): no broken word either
-_GRAMMAR = set("是有能要会可想得让给在里何多大少几哪谁么吗呢啊的")
 _AUXILIARY = set("是有能要会可想得让给在")  # verbs that go with anything (前|要, 人|能): no broken word
+# the HMM also glues a word to a grammatical character (多大, 因何, 队|有, 人|里, 忠|是): no broken word either
+_GRAMMAR = _AUXILIARY | set("里何多大少几哪谁么吗呢啊的")
 
 
 def typo_fixes(question: str, snap: Snapshot) -> list[Fix]:
