@@ -181,7 +181,8 @@ class AnswerService:
         timings["total"] = (time.perf_counter() - t0) * 1000
         if checked.is_refusal or not checked.used:
             reason = "model found no answer in the passages" if checked.is_refusal else "no sentence survived verification"
-            text = match_script(load_prompt("refusal") + self._filter_note(standalone, k, mode, filters), question)
+            said = f"资料中没有找到{composed.missing}。" if composed is not None and composed.missing else load_prompt("refusal")
+            text = match_script(said + self._filter_note(standalone, k, mode, filters), question)
             yield {"type": "final", "answer": Answer(
                 question, text, True, [], used_backend, _round(timings),
                 standalone, hits[:3], notice, reason, checked.dropped, evidence.coverage, "verify")}

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from rag.answering.citation_check import match_form
-from rag.evidence.asked_type import counts
+from rag.evidence.asked_type import counts, generic_count
 from rag.evidence.kb_vocabulary import verb_with_result
 from rag.evidence.reader import Reading, Sentence, read
 from rag.evidence.sentence_ranker import names_difficulty, states_problem
@@ -23,6 +23,7 @@ from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import forms, short_form
 from rag.text.sentence_split import split_sentences
 from rag.text.text_match import STOPWORDS, normalise, synonyms_of, tokenize
+from rag.text.thesaurus import everyday_to_written
 
 _CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
 FIGURE_CHARS = 70  # a figure answer quotes the clauses around the figure, not the whole sentence
@@ -37,6 +38,7 @@ class Composed:
     pieces: list[tuple[str, int | None]] = field(default_factory=list)  # (text, hit index or None for framing)
     other_place: bool = False  # the asked fact is given only for another place
     unsettled: bool = False  # a yes/no question the documents do not settle (what they do say follows)
+    missing: str = ""  # when nothing answers: what the documents lack, in plain words (充电桩的数量)
 
     @property
     def framing(self) -> list[str]:
@@ -64,11 +66,16 @@ class OfflineAnswerer:
         if noun:
             # 钟楼区有几个小区评上了…: a sentence counting 小区 answers, one with another count (1900栋) does not;
             # when only another place's sentence counts them, the documents give the count for that place
-            counting = [s for s in on if counts(noun, normalise(s.text))]
+            counting = [s for s in on if _counts(noun, normalise(s.text))]
             best = on[0].score if on else 0.0
             elsewhere = [s for s in reading.elsewhere() if fits(s) and s.score >= best]
-            if counting or any(counts(noun, normalise(s.text)) for s in elsewhere):
+            if counting or any(_counts(noun, normalise(s.text)) for s in elsewhere):
                 on = counting
+            elif generic_count(normalise(reading.asked or reading.question)) \
+                    and not any(_counts(noun, normalise(s.text), any_part=True) for s in reading.sentences):
+                # 多少个充电桩: no sentence read counts 充电桩, and 个 says nothing of what 电梯33台 counts
+                out.missing = f"{noun}的数量"
+                return out
         if figure and on and reading.scoped:
             # the asked figure stated for another place, beside what is counted, while every sentence about the
             # asked place barely names it: the documents give this figure only for the other place
@@ -252,6 +259,12 @@ def _overlap(a: str, b: str) -> float:
     return sum(1 for g in grams if g in b) / max(len(grams), 1)
 
 
+def _counts(noun: str, text_norm: str, any_part: bool = False) -> bool:
+    """A count of the asked noun or of the documents' word for it: 多少家公司 is answered by 入园企业达到489家."""
+    return any(counts(w, text_norm, any_part=any_part)
+               for w in (noun, *sorted(synonyms_of(noun) | everyday_to_written(noun))))
+
+
 def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     """A long sentence cut to whole clauses around those that carry the question's words or the asked
     figure, never cutting before the figure."""
@@ -265,7 +278,7 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
     # a count of the asked noun is the figure (多少景 → 15景), not any number in the sentence (2021年9月开街)
     noun = reading.counted
-    if noun and not any(counts(noun, normalise(c)) for c in clauses):
+    if noun and not any(_counts(noun, normalise(c)) for c in clauses):
         noun = ""
 
     def weight(c: str) -> float:
@@ -276,7 +289,7 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
         # a clause with the asked figure outweighs any count of shared words, so the cut starts from it: 金谷花园改造完
         # 评上了个啥 shares five pairs with 金谷花园改造融入… and none with 获评2023年全国绿色低碳系列典型案例; a count of the
         # asked noun first, then other figures of the asked kind (多少楼…多少人沾光: 1900栋居民楼, then 受惠群众超20万)
-        return hits + (1000 if noun and counts(noun, plain) else 0) + (500 if held else 0)
+        return hits + (1000 if noun and _counts(noun, plain) else 0) + (500 if held else 0)
 
     weights = [weight(c) for c in clauses]
     anchor = max(range(len(clauses)), key=lambda i: weights[i])

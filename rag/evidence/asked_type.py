@@ -191,14 +191,16 @@ TYPES = [
               re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万)?\s*(公里|千米|厘米|毫米|米|英里|英尺|海里|km|cm|mm|m\b)"),
               group="size"),
     # 绿地有多大: land (…地) or grounds asked how big (the land word is what is measured, not how it is asked)
-    AskedType("面积", re.compile(rf"面积{_ADV}(是|有)?(多大|多少)|多大(的)?(面积|空间|地方|地儿|场地)|占地(面积)?{_ADV}(是|有)?多少|占地{_ADV}多大|"
+    AskedType("面积", re.compile(rf"(总|全)?面积{_ADV}(是|有)?(多大|多少)|多大(的)?(面积|空间|地方|地儿|场地)|占地(面积)?{_ADV}(是|有)?多少|占地{_ADV}多大|"
                                 r"(?<=绿地|用地|土地|场地|空地|地块|园区|广场)(是|有)?多大(?!的?(面积|空间|地方|地儿|场地))"),
               re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*(万|亿)?\s*(平方米|平米|平方公里|平方千米|公顷|英亩|亩|㎡|km2|km²)|"
                          # 4.1万平文化中心: 万平 is 万平方米 written short
                          r"\d[\d.]*\s*万\s*平(?![方米台均])"),
               group="size"),
     # 来爬山的人多不多 asks how many came (超42万游客); 说几个名字, 举几个例子 ask for a few of them, not how many
-    AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过说举列])几[{_MEASURES}]|有几|多不多"), re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
+    # 几景几院, 几室几厅: nouns said as their own measure words, counted in a pair
+    AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过说举列们])几[{_MEASURES}]|有几|多不多|几[\u4e00-\u9fff]、?几[\u4e00-\u9fff]"),
+              re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
 ]
 
 
@@ -216,7 +218,7 @@ _SAME_MEASURE = {m: set().union(*(c for c in _MEASURE_CLASSES if m in c)) for c 
 
 _PEOPLE = {"人", "名", "位", "人次"}  # not 户: households are not people (惠及多少户 ≠ 受惠群众超20万)
 _PEOPLE_NOUNS = ("群众", "居民", "人口", "人员", "百姓", "市民", "游客", "住户", "人才", "职工")
-_A_FEW = "好头前这那近过"  # before 几: 这几年, 头几天, 近几个月
+_A_FEW = "好头前这那近过们"  # before 几: 这几年, 头几天, 近几个月, 我们几个 (a few of us)
 
 
 def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
@@ -253,6 +255,16 @@ def _count_phrases(words: list[str]):
         elif w == "多不多" and i:  # 来爬山的人多不多: what is counted stands before (人, 游客), measured as people
             before = words[i - 1]
             yield (before if before in _MEASURE_WORDS else "人" if before in _PEOPLE_NOUNS else ""), i + 1
+
+
+def generic_count(question_norm: str) -> bool:
+    """The count's measure word is the catch-all 个, which does not say what is counted (多少个充电桩): only the noun does
+    (多少公园绿地 has none: an area answers it). 几部电梯 is
+    answered by 173部 whatever the documents call the lift (加梯); 多少个充电桩 is not answered by 电梯33台."""
+    from rag.text.text_match import jieba_instance
+
+    words = [w for w in jieba_instance().cut(question_norm, HMM=False) if w.strip()]
+    return next((m for m, _ in _count_phrases(words)), "") == "个"
 
 
 def counted_noun(question_norm: str) -> str:
@@ -295,20 +307,22 @@ def _nounish(word: str, flag: str) -> bool:
 
 
 # a number with its measure word, or a number of 万/亿 before the noun itself (超42万游客 counts people without 名)
-_COUNT = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*((万|亿)\s*[{_MEASURES}]?|[{_MEASURES}])")
+# (五大棚改, 三大历史地段: 大 enumerates what follows)
+_COUNT = re.compile(rf"[\d{_N}][\d.,{_N}]*\s*(多|余)?\s*((万|亿)\s*[{_MEASURES}]?|[{_MEASURES}]|大)")
 
 
-def counts(noun: str, text_norm: str, window: int = 12) -> bool:
+def counts(noun: str, text_norm: str, window: int = 12, any_part: bool = False) -> bool:
     """Does the text give a count of `noun` — a number with its measure word (or its 万/亿) and the noun's head
-    within a few characters after it (8个小区, 14个“人人社区”共同体示范点, 超42万游客) or before it (电梯33台)?"""
-    head = noun[-2:]
+    within a few characters after it (8个小区, 14个“人人社区”共同体示范点, 超42万游客) or before it (电梯33台)?
+    `any_part`: any two characters of the noun will do (老人助餐点 is counted in 养老助餐服务点82家)."""
+    heads = {noun[i:i + 2] for i in range(len(noun) - 1)} if any_part and len(noun) > 2 else {noun[-2:]}
     bare = noun[:-1] if len(noun) == 2 and noun[-1] in "子儿" else noun  # 院子 is written 院
     if len(bare) == 1 and re.search(rf"[\d{_N}]\s*(多|余)?\s*{re.escape(bare)}", text_norm):
         return True  # the noun as its own measure word: 15景、30院、百余铺
     for m in _COUNT.finditer(text_norm):
         after = re.split(r"[，。；,;]", text_norm[m.end():m.end() + window], 1)[0]
         before = re.split(r"[，。；,;]", text_norm[max(0, m.start() - window):m.start()])[-1]
-        if head in after or head in before:
+        if any(head in after or head in before for head in heads):
             return True
     return False
 

@@ -774,3 +774,39 @@ def test_a_how_question_leads_with_the_sentence_naming_its_difficulty(service):
     body = _body(a.answer)
     assert not a.refused and "居民协商" in body
     assert body.index("达成共识难") < body.index("居民协商")
+
+
+def test_a_count_of_a_thing_the_documents_never_count_is_not_answered_by_another_count(service):
+    # 多少个充电桩: the sentence naming 充电桩 counts lifts (电梯33台); 个 says nothing of what is counted, so no figure
+    # answers, and the refusal says what is missing, in the asker's script
+    a = service.ask("永红街道的小区里一共装好了多少个充电桩")
+    assert a.refused and "33台" not in a.answer and "充电桩的数量" in a.answer
+    a = service.ask("永紅街道的小區裡一共裝好了多少個充電樁")
+    assert a.refused and "充電樁的數量" in a.answer
+    # 几部电梯: the measure word says what is counted, whatever the documents call the lift (加梯173部)
+    a = service.ask("石景山老楼一共加了几部电梯")
+    assert not a.refused and "173部" in a.answer
+
+
+def test_a_count_named_in_the_documents_own_word_and_a_pair_of_self_measured_nouns(service):
+    # 多少家公司 is answered where the documents count 企业 (入园企业达到489家), not by the one sentence saying 公司
+    a = service.ask("首钢北区那边进驻了多少家公司")
+    assert not a.refused and "489家" in a.answer
+    # 弄成了几景几院 (no 有): a count asked in a pair of nouns, the follow-up's own kind, not the previous 哪年
+    a = service.ask("里面弄成了几景几院了", history=["模式口历史文化街区是哪年开街的"])
+    assert not a.refused and "15景" in a.answer and "30院" in a.answer
+    # 总面积是多少 after a count of estates: the area of those estates (690万平方米), not 钟楼区's 总建筑面积
+    a = service.ask("那这些小区总面积是多少", history=["石景山未来五年计划改造多少个老旧小区"])
+    assert not a.refused and "690万平方米" in _body(a.answer) and "钟楼" not in a.answer
+
+
+def test_counting_words_that_ask_no_count():
+    from rag.evidence.asked_type import asked_types, counts, generic_count
+    from rag.text.text_match import normalise
+
+    # 我们几个年轻人: "a few of us", no count asked
+    assert "数量" not in [k.name for k in asked_types(normalise("我们几个年轻人想创业，办公的地方要交租金吗"))]
+    # 五大棚改 counts 棚改 (大 enumerates); 多少个 names no measure of its own, 几部 does
+    assert counts("棚改", "坚持实施五大棚改,惠及14200余户居民")
+    assert generic_count("永红街道装了多少个充电桩") and not generic_count("石景山加了几部电梯")
+    assert not generic_count("石景山平均每人多少公园绿地")
