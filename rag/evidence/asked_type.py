@@ -367,5 +367,13 @@ _MONEY = next(t for t in TYPES if t.name == "金额")
 def kind_phrasing(question_norm: str, kinds: list[AskedType]) -> list[str]:
     """The stretches of the question that phrase the asked kind (古时候叫, 多少钱): their words say what kind of
     answer is wanted, not what it is about."""
-    return [m.group(0) for k in kinds for m in k.asks.finditer(question_norm) if m.group(0)]
+    out = []
+    for k in kinds:
+        for m in k.asks.finditer(question_norm):
+            phrase = m.group(0)
+            if k.name == "数量":  # 多少平米, 几个: the measure word is part of how the count is asked, not its subject
+                phrase += next((w for w in _MEASURE_WORDS if question_norm.startswith(w, m.end())), "")
+            if phrase:
+                out.append(phrase)
+    return out
 

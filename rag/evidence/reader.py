@@ -57,6 +57,12 @@ _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:以来|至今|起|开始)")
 # The question asks a running total (2021年以来一共, 截至2023年累计), not one year's figure.
 _ASKS_SPAN = re.compile(r"以来|至今|累计|一共|总共|共计|截至|截止|到现在|到目前|为止|年开始|年起")
+# The question asks what is planned or comes next (钟楼区明年还打算改多少个老小区, 今年全国计划新开工多少个): a figure or a
+# list is answered by a sentence that states a plan or the future, not by what has been done (先后改造近1900栋居民楼)
+_ASKS_FUTURE = re.compile(r"明年|后年|下一步|今后|接下来|往后|将来|未来|还(打算|准备|计划)|还要再|"
+                          r"打算|准备(再|还)|计划(再|还|要|新|开工|改|完成|建|装|加|实施|推进|在)|今年(准备|的目标|目标|要)|"
+                          r"再(改|建|装|加|修|弄)")
+_STATES_FUTURE = re.compile(r"计划|将|未来|力争|目标|规划|预计|拟|明年|今后|下一步|到\s*20\d\d|要|打算|准备|争取|启动")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个项部台家处栋户条座亿万]")
 
 
@@ -115,6 +121,7 @@ class Reading:
     years: list[str] = field(default_factory=list)  # years the question asks about (2023年)
     national: bool = False  # asks about the whole country (全国): a district's figure is not the answer
     span: bool = False  # asks a running total (以来, 累计, 截至): a "since" sentence covers its later years
+    future: str = ""  # asks what is planned or next (明年, 下一步 …: _ASKS_FUTURE), with no year of its own
     unknown_share: float = 0.0  # share of the subject's weight in words the knowledge base never uses
     subject: dict[str, float] = field(default_factory=dict)  # the question's subject words and idf (subject_weights)
     asked: str = ""  # a follow-up's own words when they have a subject of their own (这是从哪年开始算的)
@@ -123,7 +130,7 @@ class Reading:
     @property
     def scoped(self) -> bool:
         """The question restricts where or when: only sentences about that place and period answer it."""
-        return bool(self.places or self.years or self.national)
+        return bool(self.places or self.years or self.national or self.future)
 
     @cached_property
     def counted(self) -> str:
@@ -139,7 +146,7 @@ class Reading:
             inside = i and p.endswith(LOCAL_SUFFIXES) and not self.places[i - 1].endswith(LOCAL_SUFFIXES)
             where += ("" if inside or not i else "、") + _spoken(p)
         where = where or ("全国" if self.national else "")
-        return where + "".join(f"{y}年" for y in self.years)
+        return where + "".join(f"{y}年" for y in self.years) + (self.future if self.future in ("明年", "后年") else "")
 
     def on_place(self) -> list[Sentence]:
         return [s for s in self.sentences if s.on_place]
@@ -421,6 +428,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
                       # 2024年首钢园…) asks about its own fact, not in the previous question's year
                       years=list(dict.fromkeys(stated_years(asked_norm) or ([] if own else stated_years(q_norm)))),
                       national="全国" in q_norm, span=bool(_ASKS_SPAN.search(asked_norm if own else q_norm)))
+    if reading.form in ("figure", "list") and not reading.years:
+        future = _ASKS_FUTURE.search(asked_norm if own else q_norm)
+        reading.future = future.group(0) if future else ""
     if query_vector is None and embedder is not None and snap.has_sentence_vectors:
         query_vector = embedder.embed_query(q_norm)
     use_sem = query_vector is not None and snap.has_sentence_vectors
@@ -484,6 +494,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             if on and reading.years:
                 dated = norm if stated_years(norm) else _opening(hit.chunk.text, s) + norm
                 on = _period_matches(reading.years, dated, hit.doc.meta.date, reading.span)
+            if on and reading.future:  # a plan stated in the sentence, or in the title of a plan (未来五年工作重点…)
+                on = bool(_STATES_FUTURE.search(norm) or _STATES_FUTURE.search(head))
             # a sentence listing several provinces and cities (组织山东、浙江两省和上海、苏州等8个城市深化试点) is the nation's
             # programme speaking of where it went, not one place's figure
             nationwide = reading.national and _lists_places(about)

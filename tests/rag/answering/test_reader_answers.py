@@ -810,3 +810,23 @@ def test_counting_words_that_ask_no_count():
     assert counts("棚改", "坚持实施五大棚改,惠及14200余户居民")
     assert generic_count("永红街道装了多少个充电桩") and not generic_count("石景山加了几部电梯")
     assert not generic_count("石景山平均每人多少公园绿地")
+
+
+def test_a_question_about_what_is_planned_is_not_answered_by_what_was_done(service):
+    # 明年还打算改多少: the documents give 钟楼区's past total (近1900栋), no plan; said as such, never as the plan
+    a = service.ask("钟楼区明年还准备再改造多少个老旧小区")
+    assert a.refused and "明年" in a.answer and _body(a.answer).startswith("资料中没有钟楼区明年")
+    # the plan itself answers a question about the plan (计划完成全部172个、690万平方米)
+    a = service.ask("石景山今后五年打算改造多少个老旧小区，多少平米")
+    assert not a.refused and "172个" in _body(a.answer) and "690万平方米" in _body(a.answer)
+    # a plan's list is answered from the report of the plan, whose title names the coming years (未来五年工作重点)
+    a = service.ask("石景山接下来计划建成哪些骨干道路")
+    assert not a.refused and "体育场西路" in _body(a.answer)
+
+
+def test_the_measure_word_of_a_count_is_how_it_is_asked_not_what_it_is_about():
+    from rag.evidence.asked_type import asked_types, kind_phrasing
+    from rag.text.text_match import normalise
+
+    q = normalise("石景山未来五年要改多少个老旧小区，多少平米")
+    assert kind_phrasing(q, asked_types(q)) == ["多少个", "多少平米"]
