@@ -479,6 +479,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             if text.rstrip("”」』）)")[-1:] in "?？" or looks_like_instruction(text):
                 continue  # the document's own rhetorical questions, and text that addresses a model
             norm = _norm(text)
+            context = context_of(norm, hit.chunk.text[:s], lambda: _previous_passage(hit.chunk, snap))
             region = hit.doc.meta.region
             if region and region != "全国" and SPEAKER.search(norm):
                 # 我们…建成40.2公里西山绿道,实现与海淀区联通: the speaker's own district is what it is about
@@ -488,7 +489,8 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             lexical = 0.7 * lex_terms + 0.3 * lex_grams
             semantic = sem[j] if j in sem else hit.cosine
             # every asked kind: 每平方米多少钱 wants a price per m², not any amount of money
-            holds = all(k.held_by(norm) for k in kinds) if kinds else False
+            holds = all(k.held_by(norm) or (context and k.scope == "passage" and k.held_by(f"{context} {norm}"))
+                        for k in kinds) if kinds else False
             on = all(_place_matches(p, about, hit.doc.meta.region, where)
                      for p in reading.places) if reading.places else True
             if on and reading.years:
@@ -510,7 +512,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             counted = norm if inherited_part else _through_figure(norm, kinds)
             whole = not (on and wholes and any(part_of(p, about, region, counted, q_norm, whole_asked) for p in wholes))
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
-            focus = _focus(focus_words, norm, head)
+            focus = _focus(focus_words, f"{norm} {context}" if context else norm, head)
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
             # how much each signal counts is learned (sentence_ranker.py)
             spec = _most_specific(about, hit.doc.meta.region)
@@ -608,6 +610,38 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
                     and not any(t in f or f in t for f in place_forms):
                 out[t] = snap.bm25.idf(t)
     return out
+
+
+# a speaker's turn in a transcript (曹世辉:谢谢主持人…), and a sentence that points back to the one before it
+# (这个问题我们有请…副区长曹世辉先生来回答: the question is the reporter's, just before)
+_SPEAKER_TURN = re.compile(r"^[\u4e00-\u9fff]{2,4}[:：]")
+_REFERS_BACK = re.compile(r"^[^。！？!?]{0,20}?(这个问题|这一问题|此问题|对此|上述问题)")
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,5}$")
+
+
+def context_of(sentence_norm: str, before: str, previous_passage) -> str:
+    """What a sentence leaves to the text before it (`before`: its passage up to it; `previous_passage()`: the
+    passage before that one): the question it answers or hands on (这个问题我们有请…来回答, the reporter's question
+    just before), or the role a transcript's label line gives the speaker whose turn it opens (主持人 / 叶昶:…).
+    "" when it stands alone."""
+    lines = [_norm(x).strip() for x in before.splitlines() if x.strip()]
+    label = lines[-1] if lines and _LABEL.match(lines[-1]) else ""
+    said = [x for x in lines if not _LABEL.match(x)]
+    context = []
+    if _SPEAKER_TURN.match(sentence_norm) and label:
+        context.append(label)
+    if _REFERS_BACK.search(sentence_norm):
+        earlier = said[-1] if said else "".join(x for x in _norm(previous_passage()).splitlines()
+                                                   if x.strip() and not _LABEL.match(x.strip()))
+        context.append(earlier[-200:])
+    return " ".join(context)
+
+
+def _previous_passage(chunk, snap: Snapshot) -> str:
+    """The text of the passage before this one in its document ("" for the first)."""
+    doc, _, n = chunk.chunk_id.rpartition("#")
+    row = snap.chunk_row(f"{doc}#{int(n) - 1}") if n.isdigit() and int(n) > 0 else None
+    return snap.chunks[row].text if row is not None else ""
 
 
 def _points_or_modal(term: str) -> bool:

@@ -830,3 +830,22 @@ def test_the_measure_word_of_a_count_is_how_it_is_asked_not_what_it_is_about():
 
     q = normalise("石景山未来五年要改多少个老旧小区，多少平米")
     assert kind_phrasing(q, asked_types(q)) == ["多少个", "多少平米"]
+
+
+def test_a_transcript_hand_off_is_read_with_the_question_it_hands_on_and_a_turn_with_its_role(service):
+    # 这个问题我们有请…副区长曹世辉先生来回答: which question is the reporter's, in the passage before; three hand-offs
+    # read alike without it, and the question was refused
+    a = service.ask("石景山那场一把手发布会上，老旧小区的问题是哪位副区长来回答的")
+    assert not a.refused and "曹世辉" in _body(a.answer).split("。")[0]
+    # 主持人 / 叶昶:…: the label line before a turn gives the speaker's role
+    a = service.ask("石景山那次新闻发布会是谁主持的，主持人叫啥")
+    assert not a.refused and "叶昶" in _body(a.answer)
+
+
+def test_context_of_a_sentence():
+    from rag.evidence.reader import context_of
+
+    assert context_of("叶昶:谢谢中新社记者,这个问题我们有请石景山区副区长曹世辉先生来回答。", "主持人\n",
+                      lambda: "记者\n中新社记者:尤其是针对老旧小区多、老房子多这样的情况?") == \
+        "主持人 中新社记者:尤其是针对老旧小区多、老房子多这样的情况?"
+    assert context_of("石景山区在十四五期间深入实施城市更新", "嘉宾\n曹世辉:谢谢主持人。\n", lambda: "") == ""
