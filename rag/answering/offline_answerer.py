@@ -62,6 +62,13 @@ class OfflineAnswerer:
         fits = (lambda s: s.holds and (s.focus >= FOCUS_MIN or not reading.subject_known)) if figure \
             else (lambda s: True)
         on = [s for s in reading.answering() if fits(s)]
+        if reading.orgs and reading.form in ("figure", "list"):
+            # 首开集团在石景山改了多少个小区: the figure must be the organisation's, said where it is named (the sentence,
+            # its passage or the text just before), not the district's own total (106个)
+            on = [s for s in on if all(any(o in normalise(t) for t in (s.text, _passage(reading, s))) for o in reading.orgs)]
+            if not on:
+                out.missing = f"{'、'.join(reading.orgs)}的这个{'数字' if figure else '内容'}"
+                return out
         noun = reading.counted if figure else ""
         if noun:
             # 钟楼区有几个小区评上了…: a sentence counting 小区 answers, one with another count (1900栋) does not;
@@ -257,6 +264,11 @@ def _overlap(a: str, b: str) -> float:
         return 0.0
     grams = {a[i:i + 2] for i in range(len(a) - 1)}
     return sum(1 for g in grams if g in b) / max(len(grams), 1)
+
+
+def _passage(reading: Reading, s: Sentence) -> str:
+    hit = reading.hits[s.hit]
+    return " ".join([hit.chunk.search_text(), hit.doc.title])
 
 
 def _counts(noun: str, text_norm: str, any_part: bool = False) -> bool:

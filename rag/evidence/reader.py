@@ -122,6 +122,7 @@ class Reading:
     national: bool = False  # asks about the whole country (全国): a district's figure is not the answer
     span: bool = False  # asks a running total (以来, 累计, 截至): a "since" sentence covers its later years
     future: str = ""  # asks what is planned or next (明年, 下一步 …: _ASKS_FUTURE), with no year of its own
+    orgs: list[str] = field(default_factory=list)  # organisations the question names that the documents name (首开集团)
     unknown_share: float = 0.0  # share of the subject's weight in words the knowledge base never uses
     subject: dict[str, float] = field(default_factory=dict)  # the question's subject words and idf (subject_weights)
     asked: str = ""  # a follow-up's own words when they have a subject of their own (这是从哪年开始算的)
@@ -220,6 +221,25 @@ def _kind_in_kb(entity: str, snap: Snapshot) -> bool:
     there, not the name of one, and a question saying it asks about no place."""
     return entity not in place_names() and entity.endswith(LOCAL_SUFFIXES) and snap.mentions(entity) \
         and any(snap.mentions(c + entity) for c in _COUNTERS)
+
+
+_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(集团|公司|银行|协会|基金会|研究院|研究所|大学|学院)")
+# a kind of organisation, no name (哪家物业公司, 国有企业)
+_ORG_KIND = re.compile(r"^(物业|施工|建设|设计|监理|投资|国有|平台|运营|管理|上市|这家|那家|哪家|一家|什么|啥)")
+
+
+def kb_orgs(question_norm: str, snap: Snapshot) -> list[str]:
+    """The organisations the question names by a name the documents use (首开集团 in 首开集团在石景山改了多少个小区;
+    jieba cuts it 首开|集团, so it is no entity to the certain checks): the shortest name ending the matched stretch
+    that the documents mention."""
+    out = []
+    for m in _ORG.finditer(question_norm):
+        stretch = m.group(0)
+        names = [stretch[k:] for k in range(len(stretch) - len(m.group(1)) - 1)]
+        name = next((n for n in reversed(names) if snap.mentions(n)), "")
+        if name and not _ORG_KIND.match(name) and not QUESTION_WORDS.search(name):
+            out.append(name)
+    return out
 
 
 def kb_entities(question: str, snap: Snapshot) -> list[str]:
@@ -428,6 +448,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
                       # 2024年首钢园…) asks about its own fact, not in the previous question's year
                       years=list(dict.fromkeys(stated_years(asked_norm) or ([] if own else stated_years(q_norm)))),
                       national="全国" in q_norm, span=bool(_ASKS_SPAN.search(asked_norm if own else q_norm)))
+    reading.orgs = kb_orgs(asked_norm or q_norm, snap)
     if reading.form in ("figure", "list") and not reading.years:
         future = _ASKS_FUTURE.search(asked_norm if own else q_norm)
         reading.future = future.group(0) if future else ""

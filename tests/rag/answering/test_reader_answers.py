@@ -849,3 +849,12 @@ def test_context_of_a_sentence():
                       lambda: "记者\n中新社记者:尤其是针对老旧小区多、老房子多这样的情况?") == \
         "主持人 中新社记者:尤其是针对老旧小区多、老房子多这样的情况?"
     assert context_of("石景山区在十四五期间深入实施城市更新", "嘉宾\n曹世辉:谢谢主持人。\n", lambda: "") == ""
+
+
+def test_a_figure_asked_of_an_organisation_is_the_organisations_not_the_districts(service):
+    # 首开集团 (cut 首开|集团, so no entity to the certain checks): 石景山's own total (106个) is not its count
+    a = service.ask("首开集团在石景山一共改了多少个小区")
+    assert a.refused and "106" not in a.answer and "首开集团的这个数字" in a.answer
+    # where the documents do say it of the organisation, it answers
+    a = service.ask("石景山跟首开集团是哪年开始战略合作的")
+    assert not a.refused and "2019年" in a.answer
