@@ -175,8 +175,12 @@ TYPES = [
     # which provinces or cities: only the gazetteer's names answer (组织山东、浙江两省和上海、苏州等8个城市), not a
     # street or estate, which the 地点 kind's suffixes (…社区, …小区) would take
     # (哪个城市更新模式 asks a model of 城市更新, no city)
+    # 在哪些地方搞的试点: where (在) a programme went, answered by the places' names (山东、浙江两省和上海、苏州等8个城市), not
+    # by any …区 or …小区 the 地点 kind would take (社区处 is none); without 在, 哪些地方 is as often a venue or a part
+    # (弄出了哪些地方, 要改哪些地方), which the gazetteer does not name
     AskedType("省市", re.compile(r"(哪些|哪个|哪几个|哪两个|什么)(省份|省|地级市|"
-                                r"城市(?!更新|建设|规划|管理|治理|发展|工作|设计|风貌|品质|功能|形象|化))"), re.compile(r"(?!)"),
+                                r"城市(?!更新|建设|规划|管理|治理|发展|工作|设计|风貌|品质|功能|形象|化))|在(哪些|哪几个)(地方|地儿)"),
+              re.compile(r"(?!)"),
               group="place", any_place=True),
     # 难在哪, 卡在哪: what is hard, not where
     AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(?<![难卡])(在哪里|在哪儿|在哪(?![一个些位年天种方几]))|"
@@ -319,6 +323,8 @@ def counts(noun: str, text_norm: str, window: int = 12, any_part: bool = False) 
     bare = noun[:-1] if len(noun) == 2 and noun[-1] in "子儿" else noun  # 院子 is written 院
     if len(bare) == 1 and re.search(rf"[\d{_N}]\s*(多|余)?\s*{re.escape(bare)}", text_norm):
         return True  # the noun as its own measure word: 15景、30院、百余铺
+    if len(noun) == 2 and re.search(rf"[\d{_N}]\s*(多|余)?\s*{re.escape(noun[0])}(?=[、，,。；;])", text_norm):
+        return True  # 多少个景点 counted by its head character in an enumeration (15景、30院)
     for m in _COUNT.finditer(text_norm):
         after = re.split(r"[，。；,;]", text_norm[m.end():m.end() + window], 1)[0]
         before = re.split(r"[，。；,;]", text_norm[max(0, m.start() - window):m.start()])[-1]

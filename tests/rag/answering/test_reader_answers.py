@@ -858,3 +858,14 @@ def test_a_figure_asked_of_an_organisation_is_the_organisations_not_the_district
     # where the documents do say it of the organisation, it answers
     a = service.ask("石景山跟首开集团是哪年开始战略合作的")
     assert not a.refused and "2019年" in a.answer
+
+
+def test_where_a_programme_went_is_answered_by_the_places_names(service):
+    # 在哪些地方搞试点: the places (山东、浙江两省和上海、苏州等8个城市), not the sentence about drafting the guidance after the
+    # pilots, which every …区 / …小区 made "hold" a place
+    a = service.ask("社区处后来是在哪些地方开展试点的", history=["住建部社区处调研了多少个老旧小区"])
+    body = _body(a.answer)
+    assert not a.refused and "山东" in body.split("。")[0] and "浙江" in body
+    # 多少个景点: the documents count the head character in an enumeration (15景、30院)
+    a = service.ask("那现在里头有多少个景点", history=["模式口历史文化街区是哪年开街的"])
+    assert not a.refused and "15景" in a.answer
