@@ -58,8 +58,10 @@ _SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:以来|至今|起|开始)")
 # The question asks a running total (2021年以来一共, 截至2023年累计), not one year's figure.
 _ASKS_SPAN = re.compile(r"以来|至今|累计|一共|总共|共计|截至|截止|到现在|到目前|为止|年开始|年起")
 # The question asks what is planned or comes next (钟楼区明年还打算改多少个老小区, 今年全国计划新开工多少个): a figure or a
-# list is answered by a sentence that states a plan or the future, not by what has been done (先后改造近1900栋居民楼)
-_ASKS_FUTURE = re.compile(r"明年|后年|下一步|今后|接下来|往后|将来|未来|还(打算|准备|计划)|还要再|"
+# list is answered by a sentence that states a plan or the future, not by what has been done (先后改造近1900栋居民楼).
+# 未来 only before a span or a verb (未来五年, 未来还要): 未来产业 names industries, not a time
+_ASKS_FUTURE = re.compile(r"明年|后年|下一步|今后|接下来|往后|将来|未来(?=[\d一二三四五六七八九十几两]|一段|时期|还|会|要|将|打算|准备)|"
+                          r"还(打算|准备|计划)|还要再|"
                           r"打算|准备(再|还)|计划(再|还|要|新|开工|改|完成|建|装|加|实施|推进|在)|今年(准备|的目标|目标|要)|"
                           r"再(改|建|装|加|修|弄)")
 _STATES_FUTURE = re.compile(r"计划|将|未来|力争|目标|规划|预计|拟|明年|今后|下一步|到\s*20\d\d|要|打算|准备|争取|启动")

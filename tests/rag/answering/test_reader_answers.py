@@ -822,6 +822,9 @@ def test_a_question_about_what_is_planned_is_not_answered_by_what_was_done(servi
     # a plan's list is answered from the report of the plan, whose title names the coming years (未来五年工作重点)
     a = service.ask("石景山接下来计划建成哪些骨干道路")
     assert not a.refused and "体育场西路" in _body(a.answer)
+    # 未来产业 names industries, not a time: still answered (合成生物、半导体)
+    a = service.ask("钟楼区在未来产业方面重点布局了哪些领域？")
+    assert not a.refused and "合成生物" in _body(a.answer)
 
 
 def test_the_measure_word_of_a_count_is_how_it_is_asked_not_what_it_is_about():
