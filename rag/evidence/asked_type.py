@@ -44,7 +44,9 @@ _INDEFINITE = re.compile(rf"(?<![\d.{_N}])一\s*[{_MEASURES}]")
 
 # A year or a date (2019年, 2000年底, 3月15日) says when, it counts nothing unless the question names one:
 # 首开集团在石景山改了多少个小区 is not answered by 2019年石景山与首开集团…
-_DATE = re.compile(r"(?<![\d.])(1[89]|20)\d\d\s*年(?![度内])|\d{1,2}\s*月\s*\d{1,2}\s*日")
+# a span of years (《生态文明建设规划(2023-2030年)》) dates as a whole, its first year too
+_DATE = re.compile(r"(?<![\d.])(1[89]|20)\d\d\s*[-—–~至到]\s*(1[89]|20)\d\d\s*年|"
+                   r"(?<![\d.])(1[89]|20)\d\d\s*年(?![度内])|\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 # up to four characters between the question word and the award (什么国家级奖项); not 时 (什么时候表彰 asks a time)
 _LEVEL = r"(?:(?!时)[\u4e00-\u9fff]){0,4}?"

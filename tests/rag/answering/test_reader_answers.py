@@ -872,3 +872,13 @@ def test_where_a_programme_went_is_answered_by_the_places_names(service):
     # 多少个景点: the documents count the head character in an enumeration (15景、30院)
     a = service.ask("那现在里头有多少个景点", history=["模式口历史文化街区是哪年开街的"])
     assert not a.refused and "15景" in a.answer
+
+
+def test_a_span_of_years_in_a_plans_title_counts_nothing():
+    from rag.evidence.asked_type import asked_types
+    from rag.text.text_match import normalise
+
+    # 《生态文明建设规划(2023-2030年)》 dates a plan; its 2023- is no count of what 明年还打算改多少个 asks
+    count = next(k for k in asked_types(normalise("钟楼区明年还打算改多少个")) if k.name == "数量")
+    assert not count.held_by(normalise("钟楼区坚持规划先行,出台《生态文明建设规划(2023-2030年)》,推动产业绿色转型"))
+    assert count.held_by(normalise("先后改造近1900栋居民楼"))
