@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from rag.answering.citation_check import match_form
 from rag.evidence.asked_type import counts, generic_count
 from rag.evidence.kb_vocabulary import verb_with_result
+from rag.evidence.places import mentions
 from rag.evidence.reader import Reading, Sentence, read
 from rag.evidence.sentence_ranker import names_difficulty, states_problem
 from rag.retrieval.searcher import Hit
@@ -63,9 +64,9 @@ class OfflineAnswerer:
             else (lambda s: True)
         on = [s for s in reading.answering() if fits(s)]
         if reading.orgs and reading.form in ("figure", "list"):
-            # 首开集团在石景山改了多少个小区: the figure must be the organisation's, said where it is named (the sentence,
-            # its passage or the text just before), not the district's own total (106个)
-            on = [s for s in on if all(any(o in normalise(t) for t in (s.text, _passage(reading, s))) for o in reading.orgs)]
+            # 首开集团在石景山改了多少个小区: the figure must be the organisation's, said where its passage names it (the
+            # sentence is in it), not the district's own total (106个)
+            on = [s for s in on if all(mentions(reading.hits[s.hit], o) for o in reading.orgs)]
             if not on:
                 out.missing = f"{'、'.join(reading.orgs)}的这个{'数字' if figure else '内容'}"
                 return out
@@ -264,11 +265,6 @@ def _overlap(a: str, b: str) -> float:
         return 0.0
     grams = {a[i:i + 2] for i in range(len(a) - 1)}
     return sum(1 for g in grams if g in b) / max(len(grams), 1)
-
-
-def _passage(reading: Reading, s: Sentence) -> str:
-    hit = reading.hits[s.hit]
-    return " ".join([hit.chunk.search_text(), hit.doc.title])
 
 
 def _counts(noun: str, text_norm: str, any_part: bool = False) -> bool:

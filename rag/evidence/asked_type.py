@@ -227,12 +227,17 @@ _PEOPLE_NOUNS = ("群众", "居民", "人口", "人员", "百姓", "市民", "�
 _A_FEW = "好头前这那近过们"  # before 几: 这几年, 头几天, 近几个月, 我们几个 (a few of us)
 
 
-def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
-    """多少名工作人员 wants "<number>名", 停电几天 wants "<number>天": a bare number is not enough."""
+def _count_measures(question_norm: str) -> list[str]:
+    """The measure word of each phrase of the question that asks a count ("" where it names none), in order."""
     from rag.text.text_match import jieba_instance
 
     words = [w for w in jieba_instance().cut(question_norm, HMM=False) if w.strip()]
-    measure = next((m for m, _ in _count_phrases(words) if m), "")
+    return [m for m, _ in _count_phrases(words)]
+
+
+def _measure_specific(count: AskedType, question_norm: str) -> AskedType:
+    """多少名工作人员 wants "<number>名", 停电几天 wants "<number>天": a bare number is not enough."""
+    measure = next((m for m in _count_measures(question_norm) if m), "")
     if not measure or measure == "个":  # 个 is the catch-all classifier: 多少个 is answered by 82家
         return count
     same = _SAME_MEASURE.get(measure, {measure})
@@ -267,10 +272,7 @@ def generic_count(question_norm: str) -> bool:
     """The count's measure word is the catch-all 个, which does not say what is counted (多少个充电桩): only the noun does
     (多少公园绿地 has none: an area answers it). 几部电梯 is
     answered by 173部 whatever the documents call the lift (加梯); 多少个充电桩 is not answered by 电梯33台."""
-    from rag.text.text_match import jieba_instance
-
-    words = [w for w in jieba_instance().cut(question_norm, HMM=False) if w.strip()]
-    return next((m for m, _ in _count_phrases(words)), "") == "个"
+    return next(iter(_count_measures(question_norm)), "") == "个"
 
 
 def counted_noun(question_norm: str) -> str:

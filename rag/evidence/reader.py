@@ -647,13 +647,16 @@ def context_of(sentence_norm: str, before: str, previous_passage) -> str:
     passage before that one): the question it answers or hands on (这个问题我们有请…来回答, the reporter's question
     just before), or the role a transcript's label line gives the speaker whose turn it opens (主持人 / 叶昶:…).
     "" when it stands alone."""
+    turn, refers = _SPEAKER_TURN.match(sentence_norm), _REFERS_BACK.search(sentence_norm)
+    if not (turn or refers):
+        return ""  # most sentences: the text before them is not read (normalising it is the slow part)
     lines = [_norm(x).strip() for x in before.splitlines() if x.strip()]
     label = lines[-1] if lines and _LABEL.match(lines[-1]) else ""
     said = [x for x in lines if not _LABEL.match(x)]
     context = []
-    if _SPEAKER_TURN.match(sentence_norm) and label:
+    if turn and label:
         context.append(label)
-    if _REFERS_BACK.search(sentence_norm):
+    if refers:
         earlier = said[-1] if said else "".join(x for x in _norm(previous_passage()).splitlines()
                                                    if x.strip() and not _LABEL.match(x.strip()))
         context.append(earlier[-200:])
