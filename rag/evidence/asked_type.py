@@ -83,12 +83,17 @@ class AskedType:
 
 # An adverb between what is measured and the question word still asks it: 面积一共多大, 全长大概有多少, 比例到底是多少
 _ADV = r"(?:一共|总共|共|总计|合计|加起来|大概|大约|大致|差不多|到底|究竟|都|总)?"
+# A question that names the role (处长叫什么名字) wants that role's holder, not any named person.
+_ROLES = ("副区长", "书记", "区长", "市长", "县长", "镇长", "主任", "处长", "局长", "部长", "厅长", "司长", "董事长", "经理",
+          "院长", "记者", "教授", "负责人", "主持人", "发言人")
+# what the money is counted per, between it and the question word (补助资金一年有多少, 补贴每户给多少)
+_PER = r"(?:(?:每|一)(?:年|个?月|户|家|人|平方?米|平|栋|部|台)|每个[\u4e00-\u9fff]{1,3}|每)?"
 
 
 TYPES = [
     AskedType("金额", re.compile(r"多少钱|几块钱|多少(万|亿)?元|(?<!免)费用|价格|票价|收费|出资|投入多少|造价|成本|"
                                 r"多少[\u4e00-\u9fff]{0,4}(补贴|补助|补偿|资金|经费|投资|奖励|奖金)|"
-                                rf"(补贴|补助|补偿|资金|经费|投资|奖金){_ADV}(是|有|给|能拿)?多少|"
+                                rf"(补贴|补助|补偿|资金|经费|投资|奖金){_PER}{_ADV}(是|有|给|能拿)?多少|"
                                 rf"(?<!浪)费(用)?{_ADV}(是|有|要|得|交|收)?多少|"  # 物业费多少, 停车费交多少
                                 r"(?<![弥])补(贴|助|偿)?(了)?多少|赔(偿)?(了)?多少|"  # 一个月补多少, 拆了赔多少
                                 # what a fee or a price rises or falls by is money too (物业费会涨多少, 房价一般能涨多少)
@@ -133,7 +138,10 @@ TYPES = [
                          r"研究员|专员|巡视员|经理|总监|顾问|教授|院士|大使|总理|总统|首相|秘书|编辑|记者|主持人|发言人|"
                          r"负责人|董事|理事|总裁|司令|参谋|将军|主教|讲师|法官|检察官|外交官|军官|警官"),
               "passage", group="name"),
-    AskedType("人名", re.compile(r"叫什么名字|是谁|哪位|什么人|谁(负责|主持|担任|回答|介绍|发表|讲)|姓什么"),
+    # 处长叫啥名字, 书记叫啥, 主任叫什么: a role (its last character) asked by name asks its holder; the role itself
+    # stays a subject word (小区叫啥 asks no person)
+    AskedType("人名", re.compile(r"叫什么名字|是谁|哪位|什么人|谁(负责|主持|担任|回答|介绍|发表|讲)|姓什么|"
+                                r"(?<=[长记任理人])(的名字)?(叫|姓)(什么|啥)|(?<=[长记任理人])(的名字)?是(什么|啥)名字"),
               re.compile(r"(书记|区长|市长|县长|镇长|主任|处长|局长|部长|厅长|司长|经理|董事长|院长|记者|专家|教授|研究员|"
                          r"负责人|主持人|发言人|委员|通讯员|编辑)[:：\s]*[\u4e00-\u9fff]{2,3}|"
                          r"[\u4e00-\u9fff]{2,3}\s*(书记|区长|副区长|主任|处长|局长|部长|记者|教授|同志|先生|女士)"),
@@ -188,7 +196,8 @@ TYPES = [
     AskedType("地点", re.compile(r"(?<!体现|表现|区别|不同|差别|难点|关键|问题)(?<![难卡])(在哪里|在哪儿|在哪(?![一个些位年天种方几]))|"
                                 r"什么地方|哪个位置|位于哪|坐落在哪|去哪|(?<!来自|出自|源自|引自)(何处|何地|何方)|"
                                 # 哪个街道弄出来的: which street (district, estate) asks for a place of that level
-                                r"哪(个|一个|一)?(街道|社区|小区|片区|村|镇|乡|区|县|市|省|地方)(?!别|域外)|哪(几个|些)(街道|社区|小区|片区|村|镇|乡)"),
+                                r"哪(个|一个|一)?(街道|社区|小区|片区|村|镇|乡|区|县|市|省|地方)(?!别|域外)|哪(几个|些)(街道|社区|小区|片区|村|镇|乡)|"
+                                r"哪(个|一个|几|些)?(栋|幢|座)楼"),
               re.compile(r"位于|坐落|地处|[\u4e00-\u9fff]{2,8}(路|街|大街|巷|胡同|街道|社区|小区|村|镇|区|园|号|大厦|中心)"),
               group="place", any_place=True),
     # 头几天, 这几年, 近几个月 say "a few", they ask nothing
@@ -208,11 +217,6 @@ TYPES = [
     AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过说举列们])几[{_MEASURES}]|有几|多不多|几[\u4e00-\u9fff]、?几[\u4e00-\u9fff]"),
               re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
 ]
-
-
-# A question that names the role (处长叫什么名字) wants that role's holder, not any named person.
-_ROLES = ("副区长", "书记", "区长", "市长", "县长", "镇长", "主任", "处长", "局长", "部长", "厅长", "司长", "董事长", "经理",
-          "院长", "记者", "教授", "负责人", "主持人", "发言人")
 
 
 # Measure words that count the same things: 几台电梯 is answered by 173部, 多少人受益 by 19464户.
@@ -258,7 +262,10 @@ def _count_phrases(words: list[str]):
     for i, w in enumerate(words):
         if w.startswith("几") and i and words[i - 1][-1:] in _A_FEW:
             continue
-        if w in ("多少", "几"):
+        if w == "几" and i + 1 < len(words) and words[i + 1] not in _MEASURE_WORDS \
+                and words[i + 1][:1] in _MEASURES and words[i + 1][:1] != "个":
+            yield words[i + 1][:1], i + 1  # 几|套房: jieba keeps 套房 whole; no noun follows 几 without its measure
+        elif w in ("多少", "几"):
             measure = words[i + 1] if i + 1 < len(words) and words[i + 1] in _MEASURE_WORDS else ""
             yield measure, i + 1 + bool(measure)
         elif w.startswith("几") and w[1:] in _MEASURE_WORDS:
@@ -337,6 +344,27 @@ def counts(noun: str, text_norm: str, window: int = 12, any_part: bool = False) 
     return False
 
 
+# 哪个小区, 哪几栋楼, 哪个村: which one of that level, answered only by a name of that level (清潭新村, 古城创业大厦,
+# 麻峪村), not by a district or by the common noun (探索推进石景山区危旧楼房改建试点 names no building)
+_LEVEL_ASKED = re.compile(r"哪(?:个|一个|一|几个|几|些|两个)?(?:(栋|幢|座)楼|(小区|社区|村|街道))")
+_LEVEL_NAMES = {
+    "小区": r"[\u4e00-\u9fff]{2,8}(?<!老旧)(?<!旧)(?<!老)(?<!新)(?<!该)(?<!各)(?<!这些)(?<!示范)(?<!宜居)小区|、[\u4e00-\u9fff]{1,2}小区|"
+            r"[\u4e00-\u9fff]{2,8}(社区|花园|花苑|新村|山庄|家园|公寓|大院|宿舍|巷)",
+    "村": r"[\u4e00-\u9fff]{1,6}(?<!城中)(?<!农)(?<!乡)村(?![民委落])",
+    "街道": r"[\u4e00-\u9fff]{2,6}(?<!的)(?<!在)(?<!示范)街道",
+    "楼": r"[\u4e00-\u9fff]{2,8}(大厦|大楼|楼宇)|[\d一二三四五六七八九十]+\s*(号楼|栋|幢)",
+}
+_LEVEL_NAMES["社区"] = _LEVEL_NAMES["小区"]
+
+
+def _level_specific(place: AskedType, question_norm: str) -> AskedType:
+    m = _LEVEL_ASKED.search(question_norm)
+    if not m:
+        return place
+    level = "楼" if m.group(1) else m.group(2)  # named to the asker as what is missing: 小区名, 楼名
+    return AskedType(f"{level}名", place.asks, re.compile(_LEVEL_NAMES[level]), place.scope, place.group)
+
+
 def _role_specific(person: AskedType, question_norm: str) -> AskedType:
     for role in _ROLES:
         if role in question_norm:
@@ -355,6 +383,8 @@ def asked_types(question_norm: str) -> list[AskedType]:
         if t.asks.search(question_norm) and not (t.group and t.group in groups):
             if t.name == "人名":
                 t = _role_specific(t, question_norm)
+            elif t.name == "地点":
+                t = _level_specific(t, question_norm)
             elif t.name == "数量":
                 if _MONEY_NOUN.search(counted_noun(question_norm)) and "金额" not in {f.name for f in found}:
                     t = _MONEY  # 多少人才发展专项资金: what is counted is money, however long its name

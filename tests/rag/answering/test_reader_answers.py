@@ -882,3 +882,38 @@ def test_a_span_of_years_in_a_plans_title_counts_nothing():
     count = next(k for k in asked_types(normalise("钟楼区明年还打算改多少个")) if k.name == "数量")
     assert not count.held_by(normalise("钟楼区坚持规划先行,出台《生态文明建设规划(2023-2030年)》,推动产业绿色转型"))
     assert count.held_by(normalise("先后改造近1900栋居民楼"))
+
+
+def test_which_estate_or_building_is_answered_only_by_a_name_of_that_level(service):
+    # 哪几栋楼 / 哪个小区: 探索推进石景山区危旧楼房改建试点工作…研究推动麻峪村等城中村改造 names a district and a village,
+    # no building or estate: the documents do not say which were chosen
+    for question in ("石景山危旧楼房改建试点选了哪几栋楼", "石景山危旧楼房改建试点选在了哪个小区"):
+        a = service.ask(question)
+        assert a.refused and "麻峪村" not in a.answer, question
+    # where they name one, it is the answer (清潭新村, 古城创业大厦)
+    a = service.ask("常州哪个小区最早搞的样板楼")
+    assert not a.refused and "清潭新村" in a.answer
+    a = service.ask("那个基地在哪栋楼啊", history=["石景山给青年人才创业提供办公的地方吗"])
+    assert not a.refused and "古城创业大厦" in to_simplified(a.answer)
+
+
+def test_a_role_asked_by_name_wants_its_holder(service):
+    # 处长叫啥名字: the documents introduce 社区处 but never name its head
+    a = service.ask("住建部社区处处长叫啥名字")
+    assert a.refused and "人名" in a.answer
+    a = service.ask("石景山區現任區長叫什麼名字？")
+    assert not a.refused and "萬隆" in a.answer
+
+
+def test_a_measure_jieba_glues_to_its_noun_and_money_asked_per_year():
+    from rag.evidence.asked_type import asked_types
+    from rag.text.text_match import normalise
+
+    # 几|套房: no 套 figure in 永定河卢三段堤防工程 (卢三段 is a name)
+    count = asked_types(normalise("麻峪村搬迁每户能分几套房"))[0]
+    assert not count.held_by(normalise("启动永定河卢三段堤防工程建设,永定河畔百年麻峪村搬迁实现了破题"))
+    assert count.held_by(normalise("每户分得2套安置房"))
+    # 补助资金一年有多少 asks money: an area (551万平方米) is no answer
+    money = asked_types(normalise("国家给老旧小区改造的中央补助资金一年有多少"))
+    assert [k.name for k in money] == ["金额"]
+    assert not money[0].held_by(normalise("106个、551万平方米老旧小区楼本体改造全部完工"))
