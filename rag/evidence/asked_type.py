@@ -121,8 +121,9 @@ TYPES = [
               re.compile(rf"(?<![\d{_N}])(?!(?:19|20)\d\d\s*年)[\d{_N}半]+\s*(个)?\s*(天|日|周|星期|月|年|小时|分钟|个工作日)|"
                          r"当天|即时|立即|马上"), group="time"),
     AskedType("时间", re.compile(r"什么时候|何时|啥时候|几时|什么时间(?!段)|(多少|哪)年(以前|前|以后|后)|几几年"),
+              # a deadline answers when too (啥时候能到: 40分钟内赶赴现场, 2天给出方案)
               re.compile(rf"\d{{4}}\s*年|\d{{1,2}}\s*月|[上下]半年|年底|年初|年内|月底|今年|明年|去年|\d+\s*日|季度|"
-                         rf"[{_N}]+月"), group="time"),
+                         rf"[{_N}]+月|[\d{_N}]+\s*个?\s*(分钟|小时|天|工作日|星期|周)(以)?内"), group="time"),
     AskedType("年份", re.compile(r"哪一年|哪年|哪几年|何年|哪个年份|什么年份|几几年"), re.compile(rf"\d{{4}}\s*年|[{_N}]{{4}}年")),
     # 模式口古时候叫什么名字 asks a place's (or thing's) name, not a person: a name in quotes, 古称, 又称 …
     AskedType("名称", re.compile(r"(以前|原来|过去|古时候?|古代|旧时|曾经|本来|从前|早先)(的名字|叫|称)|(古|旧|原|曾用)名|"

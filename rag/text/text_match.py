@@ -110,6 +110,20 @@ def _repeated(verb: str) -> re.Pattern:
     return re.compile(rf"{v}[^，。,；;？?！!]{{0,8}}[又再][^，。,；;？?！!]{{0,2}}{v}")
 
 
+# what residents put inside an everyday expression without changing it: a modal or an adverb (多久来人 said
+# 多久能来人, 老楼装电梯 said 老楼能不能装电梯 is not: 不 turns it into a question of its own words)
+_INSERTED = r"(?:能够|可以|能|会|才|要|就|得|都|还|也)"
+
+
+@lru_cache(maxsize=4096)
+def _with_insertions(expression: str) -> re.Pattern | None:
+    """The expression with a modal or adverb allowed between its words (jieba's cut, every character kept)."""
+    words = [w for w in jieba_instance().cut(expression, HMM=False) if w.strip()]
+    if len(words) < 2 or len(expression) < 3:
+        return None
+    return re.compile(f"{_INSERTED}{{0,2}}".join(map(re.escape, words)))
+
+
 def heard(expression: str, query_norm: str) -> bool:
     """Is the glossary's everyday expression in the query, whole (下不了楼) or with its words apart in their order
     (物业打分 in 物业干得好不好有没有人给打分排名)? Apart, each word must have two characters or more: one
@@ -118,6 +132,8 @@ def heard(expression: str, query_norm: str) -> bool:
         return True
     if (again := _AGAIN.fullmatch(expression)) and _repeated(again.group(1)).search(query_norm):
         return True  # 挖了又挖 is any repetition of 挖 with 又: 今天挖一遍明天又挖一遍, 挖了填填了又挖
+    if (inserted := _with_insertions(expression)) and inserted.search(query_norm):
+        return True  # 多久来人 heard in 多久能来人
     parts = _expression_words(expression)
     if len(parts) < 2 or any(len(p) < 2 for p in parts):
         return False

@@ -917,3 +917,16 @@ def test_a_measure_jieba_glues_to_its_noun_and_money_asked_per_year():
     money = asked_types(normalise("国家给老旧小区改造的中央补助资金一年有多少"))
     assert [k.name for k in money] == ["金额"]
     assert not money[0].held_by(normalise("106个、551万平方米老旧小区楼本体改造全部完工"))
+
+
+def test_an_everyday_expression_is_heard_with_a_modal_inside_and_a_deadline_answers_when(service):
+    from rag.text.text_match import heard
+
+    # the glossary's 多久来人 (→ 赶赴现场) said 多久能来人: a modal inside changes nothing; 不 would (能不能)
+    assert heard("多久来人", "在永红报修多久能来人")
+    assert not heard("多久来人", "多久不来人")
+    a = service.ask("在永红街道报修以后，多久能来人")
+    assert not a.refused and "40分钟内赶赴现场" in a.answer
+    # 啥时候能到 asks when; a deadline (40分钟内) says it
+    a = service.ask("永红街道报修以后，街道的人啥时候能到现场")
+    assert not a.refused and "40分钟内" in a.answer
