@@ -297,11 +297,39 @@ def counted_noun(question_norm: str) -> str:
         while phrase and not _nounish(*phrase[-1]):
             phrase.pop()  # 多少个老小区 ends in its noun; a trailing 老 or 新 names nothing
         noun = "".join(w for w, _ in phrase)
+        if (head := _relative_head(words, j)) is not None:
+            return head  # 多少个老人小孩都能玩的公园: what is counted is the 公园 the clause before 的 describes
         # 几景几院: a noun said as its own measure word (the documents write 15景、30院); not 人 or 钱, whose kinds
         # (people, money) say how they are counted
         if len(noun) >= 2 or (noun and noun not in _SELF_MEASURED_NOT):
             return noun
     return ""
+
+
+def _relative_head(words: list[tuple[str, str]], j: int, reach: int = 8) -> str | None:
+    """The noun a relative clause after the count describes (几个|能充电|的|车位 → 车位): a verb, then 的, then
+    nouns, within the clause; "" when that noun only names a kind of thing (几个给老人吃饭的地方: a place of any
+    name); None without such a clause (without a verb 的 only joins two nouns: 多少个小区的居民 counts 小区)."""
+    from rag.evidence.kb_vocabulary import answer_type_words
+
+    verb = False
+    for k in range(j, min(len(words), j + reach)):
+        w, flag = words[k]
+        if w in "，。？！,?!；;":
+            return None
+        if flag.startswith("v"):
+            verb = True
+        elif w == "的" and verb:
+            head = []
+            for w2, f2 in words[k + 1:]:
+                if not (_nounish(w2, f2) or _MODIFIER.match(f2)):
+                    break
+                head.append((w2, f2))
+            while head and not _nounish(*head[-1]):
+                head.pop()
+            noun = "".join(w2 for w2, _ in head)
+            return "" if noun in answer_type_words() else noun if noun else None
+    return None
 
 
 _SELF_MEASURED_NOT = {"人", "钱", "年", "天", "岁", "次"}

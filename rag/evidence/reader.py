@@ -480,6 +480,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     # Focus counts the words they use; how much of the subject lies outside them is its own feature.
     focus_words = kb_words or reading.subject
     reading.subject_known = bool(kb_words)
+    said = said_as(q_norm, focus_words)
     q_grams = _question_bigrams(q_norm)
     # a count or an amount sums over a place (the figure form always has an asked kind)
     aggregate = reading.form == "figure" and all(k.name in AGGREGATES for k in kinds)
@@ -535,7 +536,7 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
             counted = norm if inherited_part else _through_figure(norm, kinds)
             whole = not (on and wholes and any(part_of(p, about, region, counted, q_norm, whole_asked) for p in wholes))
             sem_n = min(max((semantic - SEM_FLOOR) / SEM_SPAN, 0.0), 1.0)
-            focus = _focus(focus_words, f"{norm} {context}" if context else norm, head)
+            focus = _focus(focus_words, f"{norm} {context}" if context else norm, head, said)
             # the asked kind counts fully only beside the asked subject (a year in a planning title is no answer);
             # how much each signal counts is learned (sentence_ranker.py)
             spec = _most_specific(about, hit.doc.meta.region)
@@ -690,14 +691,32 @@ def without_places(question_norm: str, places: tuple[str, ...] | list[str]) -> s
 _ANY_LOCAL_SUFFIX = "(?:" + "|".join(LOCAL_SUFFIXES) + ")?"
 
 
-def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str) -> float:
-    """Share of the subject words (or a synonym of each) in the sentence or its section heading."""
+def said_as(question_norm: str, words) -> dict[str, tuple[str, ...]]:
+    """The documents' terms for the glossary expressions heard in the question, by each subject word inside
+    them: 护理 and 保险 of 护理的那个保险 (heard as 护理保险) are said 长护险 in the documents. Only where the
+    expression is heard, and only an expression that shares no word with the term: 搬迁补偿 (→ 搬迁) and 物业公司
+    (→ 物业管理机构) name the term and add what it does not say (补偿, 公司)."""
+    out: dict[str, set[str]] = {}
+    for term, found in glossary_heard(question_norm):
+        term_words = set(tokenize(term))
+        for t in words:
+            if len(t) >= 2 and t != term and any(t in w and not term_words & set(tokenize(w)) for w in found):
+                out.setdefault(t, set()).add(term)
+    return {t: tuple(terms) for t, terms in out.items()}
+
+
+def _focus(weights: dict[str, float], sentence_norm: str, head_norm: str,
+           said: dict[str, tuple[str, ...]] | None = None) -> float:
+    """Share of the subject words (or a synonym of each, or the documents' term for the expression it is part
+    of: `said`) in the sentence or its section heading."""
     total = sum(weights.values())
     if not total:
         return 1.0
     where = sentence_norm + " " + head_norm
+    said = said or {}
     return sum(w for t, w in weights.items() if t in where or any(x in where for x in synonyms_of(t))
                or any(x in where for x in everyday_to_written(t))  # 爬山 said, 登山 written; 沾光 → 受益 → 惠及
+               or any(x in where for x in said.get(t, ()))
                or ((stem := colloquial_stem(t)) and stem in where) or _contracted(t).search(where)) / total
 
 

@@ -34,7 +34,7 @@ from rag.evidence.asked_type import AskedType, asked_types, kind_phrasing
 from rag.evidence.evidence_model import features, load_model, probability, refuses
 from rag.evidence.kb_vocabulary import absent_terms, known, names_nothing, off_topic
 from rag.evidence.places import entities, forms, mentions
-from rag.evidence.reader import kb_entities, without_places
+from rag.evidence.reader import kb_entities, said_as, without_places
 from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.sentence_split import SENTENCE
@@ -73,12 +73,16 @@ def _weights(question: str, snap: Snapshot) -> dict[str, float]:
             if not names_nothing(t, snap, phrasing) and known(t, snap)}
 
 
-def _covered(weights: dict[str, float], tokens: set[str]) -> float:
+def _covered(weights: dict[str, float], tokens: set[str], text_norm: str = "",
+             said: dict[str, tuple[str, ...]] | None = None) -> float:
+    """`said`: the documents' terms for the glossary expressions heard in the question (reader.said_as), found in
+    `text_norm` (the passage's own cut may split them: 长护险)."""
     total = sum(weights.values())
     if not total:
         return 0.0
+    said = said or {}
     got = sum(w if t in tokens else (SYNONYM_CREDIT * w if synonyms_of(t) & tokens or everyday_to_written(t) & tokens
-                                     else 0.0)
+                                     or any(x in text_norm for x in said.get(t, ())) else 0.0)
               for t, w in weights.items())
     return got / total
 
@@ -88,12 +92,13 @@ TASK_REQUEST = re.compile(r"^(请|请你|帮我|给我|麻烦)?\s*(写|作|编|�
 
 
 def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], depth: int = 5,
-                   min_share: float = 0.5) -> bool:
+                   min_share: float = 0.5, said: dict[str, tuple[str, ...]] | None = None) -> bool:
     """Some top passage has a sentence (with its neighbours) that carries an answer of the asked kind
     and most of the question's words: a figure next to the subject, not anywhere in the passage."""
     for hit in hits[:depth]:
         if kind.scope == "passage":
-            if _covered(weights, hit.tokens) >= min_share and kind.held_by(normalise(hit.chunk.search_text())):
+            text = normalise(hit.chunk.search_text())
+            if _covered(weights, hit.tokens, text, said) >= min_share and kind.held_by(text):
                 return True
             continue
         sentences = [normalise(m.group(0)) for m in SENTENCE.finditer(hit.chunk.text)]
@@ -102,7 +107,7 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
             if not kind.held_by(sentence):
                 continue
             window = head + "".join(sentences[max(0, i - 1):i + 2])
-            if _covered(weights, set(tokenize(window))) >= min_share:
+            if _covered(weights, set(tokenize(window)), window, said) >= min_share:
                 return True
     return False
 
@@ -207,8 +212,9 @@ def _lexical_checks(question: str, hits: list[Hit], snap: Snapshot, weights: dic
     absent = absent_terms(without_places(normalise(question), places), snap)
     if absent:
         return "absent", f"资料中没有提到：{'、'.join(absent)}", "", absent
+    said = said_as(normalise(question), weights)
     for kind in (asked_types(normalise(question)) if kinds is None else kinds):
-        if not type_supported(kind, weights, hits, min_share=type_share):
+        if not type_supported(kind, weights, hits, min_share=type_share, said=said):
             return "type", f"资料中没有找到相关的{kind.name}", kind.name, []
     if cov < refuse_below:
         return "weak", f"evidence too weak (coverage {cov:.2f} < {refuse_below:.2f})", "", []

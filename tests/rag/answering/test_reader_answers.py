@@ -930,3 +930,27 @@ def test_an_everyday_expression_is_heard_with_a_modal_inside_and_a_deadline_answ
     # 啥时候能到 asks when; a deadline (40分钟内) says it
     a = service.ask("永红街道报修以后，街道的人啥时候能到现场")
     assert not a.refused and "40分钟内" in a.answer
+
+
+def test_words_of_a_heard_expression_are_said_by_the_documents_term(service):
+    from rag.evidence.reader import said_as
+    from rag.text.text_match import normalise
+
+    # 护理保险 (heard in 护理的那个保险) is 长护险 in the documents: 护理 and 保险 are found where 长护险 is
+    assert said_as(normalise("石景山那个护理保险多少人上了"), ["护理", "保险", "老人"]) == \
+        {"护理": ("长护险",), "保险": ("长护险",)}
+    # 搬迁补偿 names 搬迁 and adds 补偿, which 搬迁 does not say
+    assert said_as(normalise("麻峪村搬迁补偿标准是多少"), ["搬迁", "补偿", "标准"]) == {}
+    a = service.ask("老人瘫在床上要人伺候，石景山那个护理保险有多少人上了")
+    assert not a.refused and "43.2" in a.answer
+
+
+def test_a_count_of_what_a_clause_describes_counts_the_noun_after_de():
+    from rag.evidence.asked_type import counted_noun
+
+    # 多少个|老人小孩都能玩|的|公园: the clause describes the 公园 that is counted
+    assert counted_noun("石景山新修了多少个老人小孩都能玩的公园") == "公园"
+    assert counted_noun("多少个能充电的车位") == "车位"
+    # without a verb 的 joins two nouns: 多少个小区的居民 counts 小区; a place of any name counts nothing named
+    assert counted_noun("多少个小区的居民受益") == "小区"
+    assert counted_noun("有几个给老人吃饭的地方") == ""
