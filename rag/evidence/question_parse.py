@@ -36,6 +36,9 @@ _SCOPE = {"整个"}  # not 全市: 在全市第一个搞样板楼 names the docu
 _HEARSAY = {"听说", "据说", "听人说", "听别人说", "听讲", "传言", "听闻"}
 # 还有 (在建的还有几台, 还有哪些) says "besides, still": it continues the asking and names nothing.
 _CONTINUING = {"还有"}
+# How generally the asker means it (老旧小区一般都是啥时候盖的, 通常多久能来人): the hedge frames the asking; the
+# documents say it their own way (大多建成于2000年以前) or not at all
+_HEDGES = {"一般", "一般来说", "通常", "往往", "基本上", "大多", "大多数", "大部分", "多数"}
 _DEMONSTRATIVE = re.compile(r"^[这那哪此该每]")
 _PERFECTIVE_TAIL = re.compile(r".了没有?$")
 # A light verb with its aspect or classifier (搞了个, 弄了, 整个): the asker's way of saying "did", naming nothing.
@@ -46,7 +49,7 @@ def frames_question(word: str, flag: str) -> bool:
     if any(c.isdigit() for c in word):
         return False
     return flag.startswith(_FRAME_FLAGS) or (2 <= len(word) <= 3 and bool(_DIRECTIONAL.search(word))) \
-        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE or word in _HEARSAY or word in _CONTINUING \
+        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE or word in _HEARSAY or word in _CONTINUING or word in _HEDGES \
         or (flag.startswith("m") and bool(_DEMONSTRATIVE.match(word))) or bool(_PERFECTIVE_TAIL.match(word)) \
         or bool(_LIGHT_VERB.match(word))
 
