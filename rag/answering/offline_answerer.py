@@ -23,7 +23,7 @@ from rag.retrieval.searcher import Hit
 from rag.retrieval.snapshot import Snapshot
 from rag.text.gazetteer import forms, short_form
 from rag.text.sentence_split import split_sentences
-from rag.text.text_match import STOPWORDS, normalise, synonyms_of, tokenize
+from rag.text.text_match import STOPWORDS, normalise, said_for, synonyms_of, tokenize
 from rag.text.thesaurus import everyday_to_written
 
 _CLAUSE = re.compile(r"[^，,：:；;。！？!?]+[，,：:；;。！？!?]*[”」』）)]*")
@@ -284,6 +284,9 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     # turn's 改了多少栋); the rewrite's carried words would pull towards the clause already given
     q = match_form(reading.asked or reading.question)
     grams = {q[i:i + 2] for i in range(len(q) - 1)}
+    # the documents' terms for the everyday expressions heard in the question (物业稀烂 → 红黑榜) are what it asks
+    # about, though they share no characters with it: the clause that names one is kept
+    termed = [t for t in said_for(normalise(reading.asked or reading.question)) if len(t) >= 2]
     # a count of the asked noun is the figure (多少景 → 15景), not any number in the sentence (2021年9月开街)
     noun = reading.counted
     if noun and not any(_counts(noun, normalise(c)) for c in clauses):
@@ -297,7 +300,8 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
         # a clause with the asked figure outweighs any count of shared words, so the cut starts from it: 金谷花园改造完
         # 评上了个啥 shares five pairs with 金谷花园改造融入… and none with 获评2023年全国绿色低碳系列典型案例; a count of the
         # asked noun first, then other figures of the asked kind (多少楼…多少人沾光: 1900栋居民楼, then 受惠群众超20万)
-        return hits + (1000 if noun and _counts(noun, plain) else 0) + (500 if held else 0)
+        return hits + 3 * sum(t in plain for t in termed) \
+            + (1000 if noun and _counts(noun, plain) else 0) + (500 if held else 0)
 
     weights = [weight(c) for c in clauses]
     anchor = max(range(len(clauses)), key=lambda i: weights[i])

@@ -969,3 +969,10 @@ def test_everyday_needs_reach_the_documents_facilities(service):
     # the glossary's 看娃的地方 → 儿童驿站
     a = service.ask("老小区改造能不能弄个看娃的地方")
     assert not a.refused and "儿童驿站" in to_simplified(a.answer)
+
+
+def test_a_long_sentence_is_cut_to_keep_the_clause_naming_the_documents_term_for_what_was_said(service):
+    # 物业太烂 is the glossary's way of saying 红黑榜; the cut keeps 深化物业“红黑榜”考核评价机制, not only the
+    # clauses that share characters with the question (倒逼物业服务品质提升)
+    a = service.ask("石景山物业太烂了，怎么逼着物业把服务搞好")
+    assert not a.refused and "红黑榜" in to_simplified(a.answer)
