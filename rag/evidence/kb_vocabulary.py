@@ -140,10 +140,7 @@ def said_twice(word: str) -> bool:
 def colloquial_filler(term: str, question_norm: str, words: list[tuple[str, str]], snap: Snapshot) -> bool:
     """Pieces of the asker's phrasing that name nothing, when the documents never use them: a word said twice
     (问问, 管管, as absent_terms skips it), a piece of a numeral idiom (三天两头 cut 三天|两头: how often, not
-    what) and a count's classifier glued to the next character (多少台旧的 cut 多少|台旧). A word said twice over
-    (前前后后, 破破烂烂: AABB) says how it went or looks, whatever the documents know of its pieces (前后)."""
-    if any(len(w) == 4 and w[0] == w[1] and w[2] == w[3] and term in w for w, _ in words):
-        return True
+    what) and a count's classifier glued to the next character (多少台旧的 cut 多少|台旧)."""
     if snap.knows(term):
         return False
     if said_twice(term) and any(w == term for w, _ in words):

@@ -956,13 +956,10 @@ def test_a_count_of_what_a_clause_describes_counts_the_noun_after_de():
     assert counted_noun("有几个给老人吃饭的地方") == ""
 
 
-def test_hedges_and_words_said_twice_over_name_nothing_asked_about(service):
+def test_hedges_name_nothing_asked_about(service):
     # 一般 / 通常 say how generally the asker means it; the documents say 大多建成于2000年以前
     a = service.ask("老旧小区通常是啥时候盖的")
     assert not a.refused and "2000年以前" in a.answer
-    # 前前后后 (AABB) says how it went; 前后 of it is no subject word
-    a = service.ask("永红旧改前前后后一共收上来多少份意见")
-    assert not a.refused and "3万份" in a.answer
 
 
 def test_everyday_needs_reach_the_documents_facilities(service):

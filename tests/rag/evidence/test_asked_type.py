@@ -292,8 +292,10 @@ def test_a_slogan_counts_nothing_a_classifier_before_a_noun_does():
 
 
 def test_which_street_or_district_asks_a_place_of_that_level():
-    kind = _kinds("这个改造模式是哪个街道搞出来的")["地点"]
-    assert kind.held_by(normalise("石景山鲁谷街道结合实际发展基础")) and set(_kinds("在哪个区")) == {"地点"}
+    # which street: a street's name answers (named to the asker as what is missing: 街道名), not a district
+    kind = _kinds("这个改造模式是哪个街道搞出来的")["街道名"]
+    assert kind.held_by(normalise("石景山鲁谷街道结合实际发展基础")) and not kind.held_by(normalise("石景山区结合实际"))
+    assert set(_kinds("在哪个区")) == {"地点"}
     assert "地点" not in _kinds("这两种模式有什么区别")
 
 
@@ -318,7 +320,8 @@ def test_some_day_feared_is_no_date_question():
 def test_which_several_is_no_where_and_name_a_few_is_no_count():
     # 卡在哪几个难处: which difficulties, not where; 说几个名字: name a few, not how many
     assert "地点" not in _kinds("老楼加装电梯主要卡在哪几个难处")
-    assert "数量" not in _kinds("那都是哪几个小区,说几个名字呗") and "地点" in _kinds("那都是哪几个小区,说几个名字呗")
+    # which estates: a place kind of that level (小区名, what is missing is said so)
+    assert "数量" not in _kinds("那都是哪几个小区,说几个名字呗") and "小区名" in _kinds("那都是哪几个小区,说几个名字呗")
     assert "数量" in _kinds("钟楼区有几个小区评上了省级宜居示范小区")
 
 
