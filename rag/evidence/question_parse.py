@@ -49,7 +49,8 @@ def frames_question(word: str, flag: str) -> bool:
     if any(c.isdigit() for c in word):
         return False
     return flag.startswith(_FRAME_FLAGS) or (2 <= len(word) <= 3 and bool(_DIRECTIONAL.search(word))) \
-        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE or word in _HEARSAY or word in _CONTINUING or word in _HEDGES \
+        or bool(_QUESTION_VERBS.search(word)) or word in _MODALS or word in _SCOPE or word in _HEARSAY \
+        or word in _CONTINUING or word in _HEDGES \
         or (flag.startswith("m") and bool(_DEMONSTRATIVE.match(word))) or bool(_PERFECTIVE_TAIL.match(word)) \
         or bool(_LIGHT_VERB.match(word))
 
