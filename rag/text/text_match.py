@@ -78,8 +78,17 @@ def colloquial_glossary() -> list[tuple[str, tuple[str, ...]]]:
 def glossary_heard(query_norm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each glossary term whose everyday expressions are heard in the (normalised) query, with those expressions: one
     scan of the glossary per question, shared by retrieval (said_for), the reader's subject and the absent check."""
+    chars = set(query_norm)  # every way of hearing an expression needs one of its leading characters
     return tuple((term, found) for term, said in colloquial_glossary()
-                 if (found := tuple(w for w in said if heard(w, query_norm))))
+                 if (found := tuple(w for w in said if _leads(w) & chars and heard(w, query_norm))))
+
+
+@lru_cache(maxsize=8192)
+def _leads(expression: str) -> frozenset[str]:
+    """The characters one of which a query must hold to hear the expression: its first, or the first of its
+    first word when it is heard apart (给老人送饭 heard as 老人…送饭)."""
+    parts = _expression_words(expression)
+    return frozenset(expression[:1] + (parts[0][:1] if parts else ""))
 
 
 def said_for(query_norm: str) -> list[str]:
