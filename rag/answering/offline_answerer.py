@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from rag.answering.citation_check import match_form
-from rag.evidence.asked_type import counts, generic_count
+from rag.evidence.asked_type import LEVEL_KINDS, counts, generic_count
 from rag.evidence.kb_vocabulary import verb_with_result
 from rag.evidence.places import mentions
 from rag.evidence.reader import Reading, Sentence, read
@@ -70,6 +70,12 @@ class OfflineAnswerer:
             if not on:
                 out.missing = f"{'、'.join(reading.orgs)}的这个{'数字' if figure else '内容'}"
                 return out
+        levels = [k.name for k in reading.kinds if k.name in LEVEL_KINDS]
+        if levels and not any(s.holds for s in on):
+            # 试点选了哪几栋楼: no sentence about the asked place names a building (…危旧楼房改建试点工作…麻峪村), whatever
+            # the evidence check made of the words the best one shares with the question
+            out.missing = f"这个问题问的{levels[0]}"
+            return out
         noun = reading.counted if figure else ""
         if noun:
             # 钟楼区有几个小区评上了…: a sentence counting 小区 answers, one with another count (1900栋) does not;

@@ -381,9 +381,10 @@ _LEVEL_NAMES = {
             r"[\u4e00-\u9fff]{2,8}(社区|花园|花苑|新村|山庄|家园|公寓|大院|宿舍|巷)",
     "村": r"[\u4e00-\u9fff]{1,6}(?<!城中)(?<!农)(?<!乡)村(?![民委落])",
     "街道": r"[\u4e00-\u9fff]{2,6}(?<!的)(?<!在)(?<!示范)街道",
-    "楼": r"[\u4e00-\u9fff]{2,8}(大厦|大楼|楼宇)|[\d一二三四五六七八九十]+\s*(号楼|栋|幢)",
+    "楼": r"[\u4e00-\u9fff]{2,8}(大厦|大楼)|[\d一二三四五六七八九十]+\s*(号楼|栋|幢)",
 }
 _LEVEL_NAMES["社区"] = _LEVEL_NAMES["小区"]
+LEVEL_KINDS = frozenset(f"{level}名" for level in _LEVEL_NAMES)  # the kinds _level_specific makes: 小区名, 楼名 …
 
 
 def _level_specific(place: AskedType, question_norm: str) -> AskedType:
