@@ -39,7 +39,7 @@ from rag.text.gazetteer import (LOCAL_SUFFIXES, contains, county_short_forms, di
 from rag.text.homophones import homophones
 from rag.text.instructions import looks_like_instruction
 from rag.text.sentence_split import split_sentences
-from rag.text.text_match import STOPWORDS, glossary_heard, normalise, synonyms_of, tokenize
+from rag.text.text_match import STOPWORDS, glossary_heard, normalise, synonyms_of, tokenize, tokenize_plain
 from rag.text.thesaurus import everyday_to_written
 
 # Cosines of this embedding model crowd into 0.8–0.95; this band maps them onto 0..1.
@@ -698,9 +698,10 @@ def said_as(question_norm: str, words) -> dict[str, tuple[str, ...]]:
     (→ 物业管理机构) name the term and add what it does not say (补偿, 公司)."""
     out: dict[str, set[str]] = {}
     for term, found in glossary_heard(question_norm):
-        term_words = set(tokenize(term))
+        term_words = set(tokenize_plain(term))
         for t in words:
-            if len(t) >= 2 and t != term and any(t in w and not term_words & set(tokenize(w)) for w in found):
+            if len(t) >= 2 and t != term \
+                    and any(t in w and not term_words.intersection(tokenize_plain(w)) for w in found):
                 out.setdefault(t, set()).add(term)
     return {t: tuple(terms) for t, terms in out.items()}
 

@@ -97,8 +97,11 @@ def type_supported(kind: AskedType, weights: dict[str, float], hits: list[Hit], 
     and most of the question's words: a figure next to the subject, not anywhere in the passage."""
     for hit in hits[:depth]:
         if kind.scope == "passage":
-            text = normalise(hit.chunk.search_text())
-            if _covered(weights, hit.tokens, text, said) >= min_share and kind.held_by(text):
+            # normalising the passage (OpenCC) is the slow part: only where a heard expression's term must be found
+            # in it, else only once its words are covered
+            text = normalise(hit.chunk.search_text()) if said else ""
+            if _covered(weights, hit.tokens, text, said) >= min_share \
+                    and kind.held_by(text or normalise(hit.chunk.search_text())):
                 return True
             continue
         sentences = [normalise(m.group(0)) for m in SENTENCE.finditer(hit.chunk.text)]
