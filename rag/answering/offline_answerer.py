@@ -31,6 +31,7 @@ FIGURE_CHARS = 70  # a figure answer quotes the clauses around the figure, not t
 RELATIVE = 0.75  # a further sentence must score this share of the best one
 FOCUS_MIN = 0.1  # least share of the question's subject words a sentence with the asked figure must name
 OTHER_PLACE_FOCUS = 0.6  # another place's figure that names this much of the subject outranks a vague local one
+MIN_CUT = 20  # a further sentence cut shorter than this to fit what length is left says nothing (钟楼区坚持规划先行。)
 SETTLED = 0.6  # a yes/no question is settled by a sentence holding this share of its words
 
 
@@ -148,7 +149,7 @@ class OfflineAnswerer:
                 label = _place_label(s)
                 if label and short_form(label) not in text[:12]:
                     text = f"{label}：{text}"
-            if n and len(text) > budget:
+            if n and (len(text) > budget or _stub(text, s.text, reading)):
                 continue
             quoted.append((s, text))
             budget -= len(text)
@@ -335,6 +336,14 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     while lo > 0 and _open_quotes("".join(clauses[:lo])):
         lo -= 1  # never start inside a quotation
     return "".join(clauses[lo:hi + 1])
+
+
+def _stub(text: str, sentence: str, reading: Reading) -> bool:
+    """Is a further sentence's quoted part only its opening (随着老旧小区改造的逐步推进。, 李先侠表示。): cut short to
+    fit the length left, without the asked kind of answer?"""
+    if len(text) >= MIN_CUT or len(text) >= len(sentence.strip()):
+        return False
+    return not any(k.held_by(normalise(text)) for k in reading.kinds)
 
 
 def _open_quotes(text: str) -> bool:

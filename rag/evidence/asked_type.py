@@ -115,8 +115,8 @@ TYPES = [
     AskedType("频率", re.compile(r"多久.{0,4}一次|每隔多久|多长时间.{0,3}一次|几年一次|几个月一次|一年几次|每年几次"),
               re.compile(rf"每\s*[\d{_N}]*\s*个?\s*(天|日|周|星期|月|季度|年|半年)|[\d{_N}]+\s*个?\s*(天|周|月|季度|年)\s*一次|"
                          r"定期|按月|按季|按年"), group="time"),
-    AskedType("时长", re.compile(r"多长时间|多久|多少天|多少年(?!以前|前|以后|后)|多少个月|(?<![好头前这那近过])几个月|(?<![好头前这那近过])几天|(?<![好头前这那近过几哪])几年(?!前|后|来)|要几天|"
-                                r"(?<![好头前这那近过])几个?(钟头|小时|工作日)|多少个?(钟头|小时|分钟|工作日)|几分钟"),
+    AskedType("时长", re.compile(r"多长时间|多久|多少天|多少年(?!以前|前|以后|后)|多少个月|(?<![好头前这那近过没])几个月|(?<![好头前这那近过没])几天|(?<![好头前这那近过没几哪])几年(?!前|后|来)|要几天|"
+                                r"(?<![好头前这那近过没])几个?(钟头|小时|工作日)|多少个?(钟头|小时|分钟|工作日)|几分钟"),
               # a year (自2021年以来) is a date, not a duration of 2021 years
               re.compile(rf"(?<![\d{_N}])(?!(?:19|20)\d\d\s*年)[\d{_N}半]+\s*(个)?\s*(天|日|周|星期|月|年|小时|分钟|个工作日)|"
                          r"当天|即时|立即|马上"), group="time"),
@@ -215,7 +215,7 @@ TYPES = [
               group="size"),
     # 来爬山的人多不多 asks how many came (超42万游客); 说几个名字, 举几个例子 ask for a few of them, not how many
     # 几景几院, 几室几厅: nouns said as their own measure words, counted in a pair
-    AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过说举列们])几[{_MEASURES}]|有几|多不多|几[\u4e00-\u9fff]、?几[\u4e00-\u9fff]"),
+    AskedType("数量", re.compile(rf"多少|(?<![哪好头前这那近过没说举列们])几[{_MEASURES}]|有几|多不多|几[\u4e00-\u9fff]、?几[\u4e00-\u9fff]"),
               re.compile(rf"\d|[{_N}]+[{_MEASURES}万亿]")),
 ]
 
@@ -229,7 +229,7 @@ _SAME_MEASURE = {m: set().union(*(c for c in _MEASURE_CLASSES if m in c)) for c 
 
 _PEOPLE = {"人", "名", "位", "人次"}  # not 户: households are not people (惠及多少户 ≠ 受惠群众超20万)
 _PEOPLE_NOUNS = ("群众", "居民", "人口", "人员", "百姓", "市民", "游客", "住户", "人才", "职工")
-_A_FEW = "好头前这那近过们"  # before 几: 这几年, 头几天, 近几个月, 我们几个 (a few of us)
+_A_FEW = "好头前这那近过没们"  # before 几: 这几年, 头几天, 近几个月, 我们几个 (a few of us), 没几年 (not many)
 
 
 def _count_measures(question_norm: str) -> list[str]:

@@ -27,7 +27,8 @@ from rag.evidence.kb_vocabulary import (colloquial_filler, colloquial_stem, know
                                         without_erhua)
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, around_asked, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
-from rag.evidence.question_parse import a_not_a, deictic_words, frames_question, modal_with_verb, pos_words
+from rag.evidence.question_parse import (a_not_a, deictic_words, frames_question, framing_pieces, modal_with_verb,
+                                         pos_words)
 from rag.evidence.sentence_ranker import score as rank_score
 from rag.evidence.sentence_ranker import ASKS_PROBLEM, signals
 from rag.ingest.sentences import SPEAKER
@@ -444,7 +445,9 @@ def read(question: str, hits: list[Hit], snap: Snapshot, query_vector=None, embe
     places, own_kinds, own = follow_up_reading(question, asked, snap)
     # a follow-up that asks a kind of its own asks that kind, whether or not it names a subject (一共印了几批 after
     # …是谁编的: a count, no longer a person)
-    kinds = own_kinds or asked_types(q_norm)
+    # …; a follow-up asking which ones of a subject of its own (往后还要改哪几个棚户区 after …惠及多少户) asks a list,
+    # not the previous turn's count
+    kinds = own_kinds or ([] if own and _LIST.search(asked_norm) else asked_types(q_norm))
     reading = Reading(question, answer_form(asked_norm if own else q_norm, kinds), kinds, places, list(hits),
                       # 那到2025年呢: its own year; a follow-up with a subject of its own (那西山绿道吸引了多少游客 after
                       # 2024年首钢园…) asks about its own fact, not in the previous question's year
@@ -601,7 +604,7 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     # 怎么评价: a word that names a kind of answer (评价 of 获得什么评价) is what is asked when 怎么 makes it a verb
     how_done = {w for (prev, _), (w, _) in zip(words, words[1:]) if prev in _HOW_WORDS and len(w) >= 2}
     whether = a_not_a(question)
-    made = set().union(*(m for _, m in whether))
+    made = set().union(*(m for _, m in whether)) | framing_pieces(question)
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
         if t in made:

@@ -83,7 +83,8 @@ def _made_up_pairs(question_norm: str) -> set[str]:
 
 
 _ASPECT = set("着著了过")
-_AUXILIARY = set("是有能要会可想得让给在")  # verbs that go with anything (前|要, 人|能): no broken word
+# verbs that go with anything (前|要, 人|能), and the negation 没 (改完|没几年, not 完美): no broken word
+_AUXILIARY = set("是有能要会可想得让给在没")
 # the HMM also glues a word to a grammatical character (多大, 因何, 队|有, 人|里, 忠|是): no broken word either
 _GRAMMAR = _AUXILIARY | set("里何多大少几哪谁么吗呢啊的")
 

@@ -974,3 +974,27 @@ def test_a_long_sentence_is_cut_to_keep_the_clause_naming_the_documents_term_for
     # clauses that share characters with the question (倒逼物业服务品质提升)
     a = service.ask("石景山物业太烂了，怎么逼着物业把服务搞好")
     assert not a.refused and "红黑榜" in to_simplified(a.answer)
+
+
+def test_a_follow_up_asking_which_ones_of_its_own_subject_asks_a_list_not_the_previous_count(service):
+    # 往后还要改哪几个棚户区 after 五大棚改惠及多少户: the 棚户区 named, not a count of households
+    a = service.ask("往后还要改哪几个棚户区", history=["石景山五大棚改惠及多少户"])
+    assert not a.refused and "衙门口" in to_simplified(a.answer)
+
+
+def test_a_further_sentence_is_not_quoted_as_a_bare_opening_clause(service):
+    # with little length left a further sentence was cut to its opening (钟楼区坚持规划先行。, 李先侠表示。)
+    for question, history in [("钟楼区未来产业主要往哪几个方向搞", []),
+                              ("往后还要改哪几个棚户区", ["石景山五大棚改惠及多少户"])]:
+        a = service.ask(question, history=history)
+        pieces = [p for p in re.split(r"【\d+】", a.answer) if p]
+        assert not a.refused and all(len(p) >= 20 for p in pieces[1:]), a.answer
+
+
+def test_is_it_so_frames_a_yes_no_question_and_names_nothing(service):
+    # 是不是 asks whether: its half 不是 is no subject word the documents lack
+    from rag.evidence.reader import subject_weights
+
+    snap = service.searcher.snapshot()
+    words = subject_weights("石景山老旧小区改造的五年任务是不是提前干完了", snap, ["石景山区"], [])
+    assert "不是" not in words and "是不是" not in words and "提前" in words

@@ -347,3 +347,10 @@ def test_an_ordinal_or_the_indefinite_one_counts_nothing_asked_how_many():
 
 def test_what_a_building_costs_asks_money():
     assert [k.name for k in asked_types(normalise("钟楼区加装一台电梯造价大概多少"))] == ["金额"]
+
+
+def test_not_many_asks_nothing():
+    # 没几年 / 没几天 / 没几个 say "not many", like 这几年: no duration or count is asked
+    assert asked_types(normalise("石景山怎么防止老小区改完没几年又乱成一团")) == []
+    assert asked_types(normalise("改完没几天就坏了咋办")) == []
+    assert [k.name for k in asked_types(normalise("改了几年了"))] == ["时长"]
