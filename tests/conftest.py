@@ -21,6 +21,16 @@ from helpers import DOCS, make_settings  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def heard_by_meaning():
+    """As the answer service does when it starts: the glossary's expressions are heard by meaning with the offline
+    model, so every test hears a question as the service would, whichever test builds a service first."""
+    from embeddings import get_embedder
+    from rag.text.heard_by_meaning import install
+
+    install(get_embedder(Settings().embedding))
+
+
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """The shipped docs/ indexed once for the whole session (read-only for tests)."""

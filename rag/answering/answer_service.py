@@ -24,6 +24,7 @@ from rag.evidence.refusal import assess
 from rag.evidence.spelling import apply_fixes, typo_fixes
 from rag.retrieval.searcher import Filters, Searcher
 from rag.settings import Settings
+from rag.text.heard_by_meaning import install as install_meaning
 from rag.text.script import match_script
 
 BACKENDS = ("offline", "openai")
@@ -34,6 +35,8 @@ class AnswerService:
         self.settings = settings
         self.searcher = searcher or Searcher(settings, index_dir)
         self.offline = OfflineAnswerer(settings.answer.max_chars, settings.answer.max_sentences)
+        if (embedder := getattr(self.searcher, "embedder", None)) is not None:
+            install_meaning(embedder)  # the glossary's expressions are heard by meaning with the index's model
 
     def _llm(self):
         from rag.answering.llm_answerer import LLMAnswerer

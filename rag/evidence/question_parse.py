@@ -73,16 +73,6 @@ def a_not_a(question_norm: str) -> list[tuple[str, set[str]]]:
     return out
 
 
-def framing_pieces(question_norm: str) -> set[str]:
-    """The tokens a framing A-not-A (是不是, 有没有, 能不能) makes: its negated half (不是, 没有) is no subject word."""
-    out = set()
-    for m in _A_NOT_A.finditer(question_norm):
-        verb, neg = m.group(1), m.group(2)
-        if verb in _FRAMING_VERBS:
-            out |= {m.group(0), neg + verb, verb + neg}
-    return out
-
-
 # 永红那块儿, 衙门口那片: a demonstrative with a locative classifier points at the place just named ("over there")
 _LOCATIVE = {"块", "片", "边", "带", "头"}
 

@@ -27,8 +27,7 @@ from rag.evidence.kb_vocabulary import (colloquial_filler, colloquial_stem, know
                                         without_erhua)
 from rag.evidence.place_parts import AGGREGATES, WHOLE_ASKED, around_asked, local_short, part_of, whole_places
 from rag.evidence.places import _PUNCT, entities, is_place
-from rag.evidence.question_parse import (a_not_a, deictic_words, frames_question, framing_pieces, modal_with_verb,
-                                         pos_words)
+from rag.evidence.question_parse import a_not_a, deictic_words, frames_question, modal_with_verb, pos_words
 from rag.evidence.sentence_ranker import score as rank_score
 from rag.evidence.sentence_ranker import ASKS_PROBLEM, signals
 from rag.ingest.sentences import SPEAKER
@@ -604,7 +603,7 @@ def subject_weights(question: str, snap: Snapshot, places: list[str], kinds: lis
     # 怎么评价: a word that names a kind of answer (评价 of 获得什么评价) is what is asked when 怎么 makes it a verb
     how_done = {w for (prev, _), (w, _) in zip(words, words[1:]) if prev in _HOW_WORDS and len(w) >= 2}
     whether = a_not_a(question)
-    made = set().union(*(m for _, m in whether)) | framing_pieces(question)
+    made = set().union(*(m for _, m in whether))
     out = {}
     for t, w in snap.bm25.query_terms(question, use_synonyms=False).items():
         if t in made:

@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from rag.text.heard_by_meaning import heard_by_meaning
 from rag.text.script import to_simplified
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"  # rag/resources
@@ -79,8 +80,14 @@ def glossary_heard(query_norm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each glossary term whose everyday expressions are heard in the (normalised) query, with those expressions: one
     scan of the glossary per question, shared by retrieval (said_for), the reader's subject and the absent check."""
     chars = set(query_norm)  # every way of hearing an expression needs one of its leading characters
-    return tuple((term, found) for term, said in colloquial_glossary()
-                 if (found := tuple(w for w in said if _leads(w) & chars and heard(w, query_norm))))
+    literal = tuple((term, found) for term, said in colloquial_glossary()
+                    if (found := tuple(w for w in said if _leads(w) & chars and heard(w, query_norm))))
+    # a clause that says one of the expressions in other words (你要东他要西 ~ 你说东他说西): heard as that clause
+    by_meaning: dict[str, list[str]] = {}
+    for term, clause in heard_by_meaning(query_norm):
+        if not any(term == t for t, _ in literal):
+            by_meaning.setdefault(term, []).append(clause)
+    return literal + tuple((term, tuple(found)) for term, found in by_meaning.items())
 
 
 @lru_cache(maxsize=8192)
@@ -163,7 +170,10 @@ def synonyms_of(term: str) -> frozenset[str]:
     for group in synonym_groups():
         if term in group or any(term in tokenize_plain(w) for w in group):
             for w in group:
-                out.update(tokenize_plain(w))
+                # a member of several words says it by the whole and by its head (人才公寓: 公寓), not by a modifier
+                # (人才 is in every 青年人才 sentence, and no way of saying 租房)
+                toks = tokenize_plain(w)
+                out.update(toks if len(toks) <= 1 else (w, toks[-1]))
     if len(term) >= 2:
         for policy, said in colloquial_glossary():
             # the expression itself, or it without a spoken 子/儿 (水管 of 水管子); not one word of it (补偿 of

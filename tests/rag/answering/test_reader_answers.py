@@ -990,11 +990,3 @@ def test_a_further_sentence_is_not_quoted_as_a_bare_opening_clause(service):
         pieces = [p for p in re.split(r"【\d+】", a.answer) if p]
         assert not a.refused and all(len(p) >= 20 for p in pieces[1:]), a.answer
 
-
-def test_is_it_so_frames_a_yes_no_question_and_names_nothing(service):
-    # 是不是 asks whether: its half 不是 is no subject word the documents lack
-    from rag.evidence.reader import subject_weights
-
-    snap = service.searcher.snapshot()
-    words = subject_weights("石景山老旧小区改造的五年任务是不是提前干完了", snap, ["石景山区"], [])
-    assert "不是" not in words and "是不是" not in words and "提前" in words

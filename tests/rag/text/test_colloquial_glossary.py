@@ -48,3 +48,8 @@ def test_an_expression_with_a_long_word_is_heard_apart_by_its_words_not_their_pi
     q = normalise("永红老小区电瓶车没地儿充电咋办")
     assert heard("电瓶车充电", q) and "充电桩" in said_for(q)
     assert {"电瓶车", "充电"} <= glossed_words(q)
+
+
+def test_a_member_of_several_words_is_said_by_its_head_not_its_modifier():
+    # 人才公寓 (in 租房's group) says 公寓, not 人才: 人才 is in every 青年人才 sentence
+    assert "人才" not in synonyms_of("租房") and {"公寓", "人才公寓"} <= synonyms_of("租房")
