@@ -52,6 +52,12 @@ def _expressions():
 
 
 def clauses(query_norm: str) -> list[str]:
+    """The question's clauses without the places it names: no expression names a place, and the reader blanks the
+    asked place out of the question it weighs (石景山区和首开集团是在哪一年… and 和首开集团是在哪一年… are one clause)."""
+    from rag.text.gazetteer import places_in
+
+    for name in sorted(places_in(query_norm), key=len, reverse=True):
+        query_norm = query_norm.replace(name, " ")
     return [c for c in _CLAUSE.split(query_norm) if len(_CJK.findall(c)) >= MIN_CLAUSE]
 
 

@@ -76,18 +76,20 @@ def colloquial_glossary() -> list[tuple[str, tuple[str, ...]]]:
 
 
 @lru_cache(maxsize=1024)
-def glossary_heard(query_norm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def glossary_heard(query_norm: str, by_meaning: bool = True) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each glossary term whose everyday expressions are heard in the (normalised) query, with those expressions: one
     scan of the glossary per question, shared by retrieval (said_for), the reader's subject and the absent check."""
     chars = set(query_norm)  # every way of hearing an expression needs one of its leading characters
     literal = tuple((term, found) for term, said in colloquial_glossary()
                     if (found := tuple(w for w in said if _leads(w) & chars and heard(w, query_norm))))
+    if not by_meaning:
+        return literal
     # a clause that says one of the expressions in other words (你要东他要西 ~ 你说东他说西): heard as that clause
-    by_meaning: dict[str, list[str]] = {}
+    meant: dict[str, list[str]] = {}
     for term, clause in heard_by_meaning(query_norm):
         if not any(term == t for t, _ in literal):
-            by_meaning.setdefault(term, []).append(clause)
-    return literal + tuple((term, tuple(found)) for term, found in by_meaning.items())
+            meant.setdefault(term, []).append(clause)
+    return literal + tuple((term, tuple(found)) for term, found in meant.items())
 
 
 @lru_cache(maxsize=8192)
