@@ -7,13 +7,14 @@ compared with every expression of the glossary; a clause that says nearly the sa
 saying any of them, so only clauses of `MIN_CLAUSE` characters or more are compared.
 
 Installed once by the answer service with its embedder (`install`); without one, only the characters count
-(rag/text/text_match.py heard()). The expressions are embedded once per model and process.
+(rag/text/text_match.py heard()). The expressions are embedded once per model and process, in the background from
+`install` on (a question asked meanwhile waits for them).
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from threading import Lock
+from threading import Lock, Thread
 
 import numpy as np
 
@@ -37,6 +38,8 @@ def install(embedder) -> None:
         _state.update(embedder=embedder, rows=None, exprs=())
     glossary_heard.cache_clear()
     _clause_match.cache_clear()
+    # embedding the expressions takes seconds: done now, beside the start-up, not inside the first resident's question
+    Thread(target=_expressions, name="glossary-vectors", daemon=True).start()
 
 
 def _expressions():
