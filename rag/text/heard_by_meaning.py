@@ -12,6 +12,7 @@ Installed once by the answer service with its embedder (`install`); without one,
 """
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from threading import Lock, Thread
@@ -23,6 +24,7 @@ MIN_CLAUSE = 6  # Chinese characters a clause needs before it is compared
 _CLAUSE = re.compile(r"[，,。；;！!？?、\s]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
+log = logging.getLogger(__name__)
 _state: dict = {"embedder": None, "rows": None, "exprs": ()}
 _lock = Lock()
 
@@ -49,7 +51,12 @@ def _expressions():
     with _lock:
         if _state["rows"] is None and _state["embedder"] is not None:
             exprs = tuple((term, w) for term, said in colloquial_glossary() for w in said)
-            rows = np.asarray(_state["embedder"].embed_passages([w for _, w in exprs]), dtype=np.float32)
+            try:
+                rows = np.asarray(_state["embedder"].embed_passages([w for _, w in exprs]), dtype=np.float32)
+            except Exception:  # the model failing here must not fail questions: hear by characters only, and say so
+                log.exception("glossary expressions could not be embedded; hearing them by their characters only")
+                _state.update(embedder=None, rows=None, exprs=())
+                return (), None
             _state.update(rows=rows, exprs=exprs)
         return _state["exprs"], _state["rows"]
 

@@ -30,3 +30,27 @@ def test_a_question_heard_by_meaning_is_answered_from_the_documents_term(seed_se
 
     a = AnswerService(seed_settings, searcher=searcher).ask("改小区的时候一家一个想法，你要东他要西，这咋整")
     assert not a.refused and "问需于民" in a.answer
+
+
+def test_a_model_that_fails_leaves_hearing_by_characters(caplog):
+    # the expressions cannot be embedded: questions are still heard by the glossary's characters, and it is logged
+    class Broken:
+        model_id = "broken-for-this-test"
+
+        def embed_passages(self, texts):
+            raise RuntimeError("model files missing")
+
+    from embeddings import get_embedder
+    from rag.settings import Settings
+
+    try:
+        meaning.install(Broken())
+        meaning._expressions()  # the background warm-up may not have run yet
+        q = normalise("家里水管子老漏，你要东他要西")
+        assert meaning.heard_by_meaning(q) == []
+        assert "上下水" in said_for(q) and "公要馄饨婆要面" not in said_for(q)
+        assert "could not be embedded" in caplog.text
+    finally:
+        meaning.install(get_embedder(Settings().embedding))
+        meaning._expressions()
+    assert "公要馄饨婆要面" in said_for(normalise("改小区的时候一家一个想法，你要东他要西，这咋整"))
