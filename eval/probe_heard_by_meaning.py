@@ -16,12 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import numpy as np  # noqa: E402
-
 from embeddings import get_embedder  # noqa: E402
 from rag.settings import get_settings  # noqa: E402
 from rag.text import heard_by_meaning as meaning  # noqa: E402
-from rag.text.text_match import colloquial_glossary, glossary_heard, normalise  # noqa: E402
+from rag.text.text_match import glossary_heard, normalise  # noqa: E402
 
 
 def main() -> None:
@@ -30,9 +28,7 @@ def main() -> None:
     ap.add_argument("--min", type=float, default=0.905, help="least cosine listed")
     args = ap.parse_args()
     lo, hi = (int(x) for x in args.sets.split("-"))
-    embedder = get_embedder(get_settings().embedding)
-    exprs = [(t, w) for t, said in colloquial_glossary() for w in said]
-    rows = np.asarray(embedder.embed_passages([w for _, w in exprs]), dtype=np.float32)
+    meaning.install(get_embedder(get_settings().embedding))
     seen, found, n = set(), [], 0
     for k in range(lo, hi + 1):
         path = ROOT / "eval" / f"questions_resident{k}.jsonl"
@@ -47,10 +43,9 @@ def main() -> None:
             literal = {t for t, _ in glossary_heard(q, by_meaning=False)}
             for clause in meaning.clauses(q):
                 n += 1
-                sims = rows @ np.asarray(embedder.embed_query(clause), dtype=np.float32).reshape(-1)
-                i = int(np.argmax(sims))
-                if sims[i] >= args.min and exprs[i][0] not in literal:
-                    found.append((float(sims[i]), d["kind"], clause, exprs[i][1], exprs[i][0], d["answer_keys"][:2]))
+                term, expr, sim = meaning.nearest(clause)
+                if sim >= args.min and term not in literal:
+                    found.append((sim, d["kind"], clause, expr, term, d["answer_keys"][:2]))
     heard = sum(f[0] >= meaning.SIMILAR for f in found)
     print(f"{n} clauses of {len(seen)} questions; {len(found)} at cosine >= {args.min}, {heard} at >= {meaning.SIMILAR} "
           f"(heard)")

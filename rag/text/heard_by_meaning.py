@@ -39,7 +39,7 @@ def install(embedder) -> None:
             return
         _state.update(embedder=embedder, rows=None, exprs=())
     glossary_heard.cache_clear()
-    _clause_match.cache_clear()
+    nearest.cache_clear()
     # embedding the expressions takes seconds: done now, beside the start-up, not inside the first resident's question
     Thread(target=_expressions, name="glossary-vectors", daemon=True).start()
 
@@ -72,15 +72,15 @@ def clauses(query_norm: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _clause_match(clause: str) -> tuple[str, str, float] | None:
-    """(term, expression, cosine) of the expression nearest in meaning to the clause, when it says the same."""
+def nearest(clause: str) -> tuple[str, str, float] | None:
+    """(term, expression, cosine) of the glossary expression nearest in meaning to the clause; None without a model."""
     exprs, rows = _expressions()
     if rows is None or not len(exprs):
         return None
     vector = np.asarray(_state["embedder"].embed_query(clause), dtype=np.float32).reshape(-1)
     sims = rows @ vector
     best = int(np.argmax(sims))
-    return (exprs[best][0], exprs[best][1], float(sims[best])) if sims[best] >= SIMILAR else None
+    return exprs[best][0], exprs[best][1], float(sims[best])
 
 
 def heard_by_meaning(query_norm: str) -> list[tuple[str, str]]:
@@ -89,6 +89,6 @@ def heard_by_meaning(query_norm: str) -> list[tuple[str, str]]:
         return []
     out = []
     for clause in clauses(query_norm):
-        if (match := _clause_match(clause)) is not None:
+        if (match := nearest(clause)) is not None and match[2] >= SIMILAR:
             out.append((match[0], clause))
     return out

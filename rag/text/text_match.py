@@ -86,8 +86,9 @@ def glossary_heard(query_norm: str, by_meaning: bool = True) -> tuple[tuple[str,
         return literal
     # a clause that says one of the expressions in other words (你要东他要西 ~ 你说东他说西): heard as that clause
     meant: dict[str, list[str]] = {}
+    literal_terms = {t for t, _ in literal}
     for term, clause in heard_by_meaning(query_norm):
-        if not any(term == t for t, _ in literal):
+        if term not in literal_terms:
             meant.setdefault(term, []).append(clause)
     return literal + tuple((term, tuple(found)) for term, found in meant.items())
 

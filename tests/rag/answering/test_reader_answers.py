@@ -989,4 +989,3 @@ def test_a_further_sentence_is_not_quoted_as_a_bare_opening_clause(service):
         a = service.ask(question, history=history)
         pieces = [p for p in re.split(r"【\d+】", a.answer) if p]
         assert not a.refused and all(len(p) >= 20 for p in pieces[1:]), a.answer
-
