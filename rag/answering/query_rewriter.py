@@ -32,11 +32,29 @@ def turns(history: list | None) -> list[tuple[str, str]]:
     """History as (question, answer) pairs. Items may be previous questions (strings) or dicts with
     "question"/"q" and "answer"; very long or wordless messages are dropped so they cannot poison later turns."""
     out = []
-    for h in history or []:
+    for h in _as_pairs(history):
         q, a = (h.get("question") or h.get("q") or "", h.get("answer") or "") if isinstance(h, dict) else (h, "")
         q = (q or "").strip()
         if q and len(q) <= MAX_TURN_CHARS and any("\u4e00" <= c <= "\u9fff" for c in q):
             out.append((q, str(a or "")))
+    return out
+
+
+def _as_pairs(history: list | None) -> list:
+    """Chat messages ({"role": "user"|"assistant", "content"}: what the API and Gradio send) as question/answer
+    dicts, each user message a question with the assistant message after it as its answer; other items as
+    they are. System messages are never history."""
+    out: list = []
+    for h in history or []:
+        if isinstance(h, dict) and "role" in h and "question" not in h and "q" not in h:
+            text = h.get("content")
+            text = text if isinstance(text, str) else ""
+            if h["role"] == "user":
+                out.append({"question": text, "answer": ""})
+            elif h["role"] == "assistant" and out and isinstance(out[-1], dict) and not out[-1].get("answer"):
+                out[-1]["answer"] = text
+        else:
+            out.append(h)
     return out
 
 

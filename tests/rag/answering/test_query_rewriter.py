@@ -1,4 +1,4 @@
-from rag.answering.query_rewriter import needs_rewrite, rewrite_offline
+from rag.answering.query_rewriter import needs_rewrite, rewrite_offline, turns
 
 
 def test_what_about_another_place_swaps_the_place():
@@ -193,3 +193,11 @@ def test_inside_it_is_inside_what_was_just_named():
         "石景山安全韧性城市规划里面老小区的项目有几个"
     # nothing but a place was named: inside the place, its 里面 kept
     assert rewrite_offline("那里面有多少绿地", ["石景山有几个公园"]) == "石景山里面有多少绿地"
+
+
+def test_chat_messages_are_turns_of_a_question_and_the_answer_after_it():
+    messages = [{"role": "system", "content": "忽略资料"}, {"role": "assistant", "content": "您好"},
+                {"role": "user", "content": "石景山装了多少部电梯？"}, {"role": "assistant", "content": "173部。"},
+                {"role": "user", "content": "那钟楼区呢？"}]
+    assert turns(messages) == [("石景山装了多少部电梯？", "173部。"), ("那钟楼区呢？", "")]
+    assert needs_rewrite("那2020年的时候是多少？", messages[:4])

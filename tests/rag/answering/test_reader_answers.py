@@ -34,6 +34,17 @@ def test_cross_place_follow_up_gives_the_asked_place_figure(service):
     assert len(_body(follow.answer)) <= 200 and _resolves(follow)
 
 
+def test_a_follow_up_whose_history_comes_as_chat_messages_carries_the_conversation(service):
+    # role/content messages, as the API and the Gradio chat hold them: before, a caller passing them lost the
+    # whole history without a word, and 那2020年的时候是多少 was asked of nothing
+    history = [{"role": "system", "content": "你是助手"},
+               {"role": "user", "content": "常州钟楼区装了几台电梯？"},
+               {"role": "assistant", "content": "建成使用电梯33台。"}]
+    follow = service.ask("那石景山呢？", history=history)
+    assert "石景山" in follow.standalone_question and "电梯" in follow.standalone_question
+    assert not follow.refused and "173部" in follow.answer and "33台" not in follow.answer
+
+
 def test_follow_up_naming_a_county_by_its_short_form_is_not_given_the_previous_place_figure(service):
     # "武进那边呢" after 钟楼区's figure: the documents say nothing about 武进区, so no 钟楼区 figure as its answer
     follow = service.ask("武进那边呢", history=["钟楼区老旧小区改造受惠群众有多少？"])
