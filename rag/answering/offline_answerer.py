@@ -299,9 +299,15 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     if noun and not any(_counts(noun, normalise(c)) for c in clauses):
         noun = ""
 
-    def weight(c: str) -> float:
+    def shared(c: str) -> int:
         c_norm = match_form(c)
-        hits = sum(1 for j in range(len(c_norm) - 1) if c_norm[j:j + 2] in grams)
+        return sum(1 for j in range(len(c_norm) - 1) if c_norm[j:j + 2] in grams)
+
+    superlative = bool(_SUPERLATIVE.search(q))
+
+    def weight(i: int) -> float:
+        c = clauses[i]
+        hits = shared(c)
         plain = normalise(c)
         held = any(k.held_by(plain) for k in reading.kinds)
         # a clause with the asked figure outweighs any count of shared words, so the cut starts from it: 金谷花园改造完
@@ -310,8 +316,18 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
         return hits + 3 * sum(t in plain for t in termed) \
             + (1000 if noun and _counts(noun, plain) else 0) + (500 if held else 0)
 
-    weights = [weight(c) for c in clauses]
-    anchor = max(range(len(clauses)), key=lambda i: weights[i])
+    def asked_figure(i: int) -> float:
+        """Among clauses that each carry a figure of the asked kind, the one asked for: a figure's subject is said in
+        the clause before it (20%投向种子轮企业,单笔不超过100万元), and 最多能投多少 asks the ceiling (最高不超过200万元).
+        Fractions: they only order the clauses the cut may start from where the shared words leave them level."""
+        plain = normalise(clauses[i])
+        if not any(k.held_by(plain) for k in reading.kinds):
+            return 0.0
+        return (0.1 * min(shared(clauses[i - 1]), 4) if i else 0.0) \
+            + (0.5 if superlative and _SUPERLATIVE_SAID.search(plain) else 0.0)
+
+    weights = [weight(i) for i in range(len(clauses))]
+    anchor = max(range(len(clauses)), key=lambda i: weights[i] + asked_figure(i))
     lo = hi = anchor
     total = len(clauses[anchor])
 
@@ -336,6 +352,10 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     while lo > 0 and _open_quotes("".join(clauses[:lo])):
         lo -= 1  # never start inside a quotation
     return "".join(clauses[lo:hi + 1])
+
+
+_SUPERLATIVE = re.compile(r"最多|最高|最大|顶多|上限|封顶|至多")
+_SUPERLATIVE_SAID = re.compile(r"最多|最高|最大|上限|封顶|不超过|至多")
 
 
 def _stub(text: str, sentence: str, reading: Reading) -> bool:

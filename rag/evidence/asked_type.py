@@ -180,7 +180,9 @@ TYPES = [
     AskedType("条件", re.compile(r"(什么|啥|哪些)(样的)?(条件|资格)|条件是什么|要求是什么|怎样才能|才能(评上|申请|享受)|符合什么"),
               re.compile(r"条件|要求|资格|须|应当|满足|具备|符合|年满|不低于|不超过|以上|以下")),
     AskedType("街路", re.compile(r"哪条(街|路|大街|胡同|巷)|什么(街|路)上"),
-              re.compile(r"[\u4e00-\u9fff]{1,8}((?<![道思线铁公马出网电水])路|大街|街(?!道|区)|巷|胡同)"), group="place"),
+              # a named street quarter is a street (模式口历史文化街区, …旅游休闲街区, 步行街); a bare 街区 is not
+              re.compile(r"[\u4e00-\u9fff]{1,8}((?<![道思线铁公马出网电水])路|大街|街(?!道|区)|巷|胡同)|"
+                         r"[\u4e00-\u9fff]{2,8}(历史文化|文化|休闲|特色|商业|步行)街区"), group="place"),
     # 在哪一年 asks for a year, 体现在哪 for an aspect: neither is a place. 长眠于何处 asks "where" as written text
     # does (出自何处 asks a source); a city the gazetteer knows answers it (出生于上海市: no 位于, no street suffix)
     # which provinces or cities: only the gazetteer's names answer (组织山东、浙江两省和上海、苏州等8个城市), not a

@@ -1000,3 +1000,19 @@ def test_a_further_sentence_is_not_quoted_as_a_bare_opening_clause(service):
         a = service.ask(question, history=history)
         pieces = [p for p in re.split(r"【\d+】", a.answer) if p]
         assert not a.refused and all(len(p) >= 20 for p in pieces[1:]), a.answer
+
+
+def test_which_street_is_answered_by_a_named_street_quarter(service):
+    # 哪条街: 模式口历史文化街区 is the street; before, only …街/…路 names counted and an unrelated 模式口 sentence was quoted
+    a = service.ask("石景山哪条街评上了国家级旅游休闲街区")
+    assert not a.refused and "模式口" in _body(a.answer) and "旅游休闲街区" in _body(a.answer)
+
+
+def test_a_ceiling_asked_is_quoted_with_the_clause_that_states_it(service):
+    # 一笔最多能投多少: of the sentence's money figures the seed round's (the clause before names it) and its ceiling
+    # (最高不超过200万元), not the fund's 2亿元 with the cut falling before the ceiling
+    history = [{"role": "user", "content": "石景山那个2亿元的基金主要投啥？"},
+               {"role": "assistant", "content": "投早投小投硬科技，按种子轮、天使轮、A轮分阶段投。"}]
+    a = service.ask("种子轮那块一笔最多能投多少", history=history)
+    body = _body(a.answer)
+    assert not a.refused and "种子轮" in body and "100万元" in body and "200万元" in body
