@@ -295,36 +295,34 @@ def _clauses(sentence: str, reading: Reading, limit: int) -> str:
     # about, though they share no characters with it: the clause that names one is kept
     termed = [t for t in said_for(normalise(reading.asked or reading.question)) if len(t) >= 2]
     # a count of the asked noun is the figure (多少景 → 15景), not any number in the sentence (2021年9月开街)
+    plains = [normalise(c) for c in clauses]
     noun = reading.counted
-    if noun and not any(_counts(noun, normalise(c)) for c in clauses):
+    if noun and not any(_counts(noun, p) for p in plains):
         noun = ""
 
     def shared(c: str) -> int:
         c_norm = match_form(c)
         return sum(1 for j in range(len(c_norm) - 1) if c_norm[j:j + 2] in grams)
 
+    shares = [shared(c) for c in clauses]
+    held = [any(k.held_by(p) for k in reading.kinds) for p in plains]
     superlative = bool(_SUPERLATIVE.search(q))
 
     def weight(i: int) -> float:
-        c = clauses[i]
-        hits = shared(c)
-        plain = normalise(c)
-        held = any(k.held_by(plain) for k in reading.kinds)
         # a clause with the asked figure outweighs any count of shared words, so the cut starts from it: 金谷花园改造完
         # 评上了个啥 shares five pairs with 金谷花园改造融入… and none with 获评2023年全国绿色低碳系列典型案例; a count of the
         # asked noun first, then other figures of the asked kind (多少楼…多少人沾光: 1900栋居民楼, then 受惠群众超20万)
-        return hits + 3 * sum(t in plain for t in termed) \
-            + (1000 if noun and _counts(noun, plain) else 0) + (500 if held else 0)
+        return shares[i] + 3 * sum(t in plains[i] for t in termed) \
+            + (1000 if noun and _counts(noun, plains[i]) else 0) + (500 if held[i] else 0)
 
     def asked_figure(i: int) -> float:
         """Among clauses that each carry a figure of the asked kind, the one asked for: a figure's subject is said in
         the clause before it (20%投向种子轮企业,单笔不超过100万元), and 最多能投多少 asks the ceiling (最高不超过200万元).
         Fractions: they only order the clauses the cut may start from where the shared words leave them level."""
-        plain = normalise(clauses[i])
-        if not any(k.held_by(plain) for k in reading.kinds):
+        if not held[i]:
             return 0.0
-        return (0.1 * min(shared(clauses[i - 1]), 4) if i else 0.0) \
-            + (0.5 if superlative and _SUPERLATIVE_SAID.search(plain) else 0.0)
+        return (0.1 * min(shares[i - 1], 4) if i else 0.0) \
+            + (0.5 if superlative and _SUPERLATIVE_SAID.search(plains[i]) else 0.0)
 
     weights = [weight(i) for i in range(len(clauses))]
     anchor = max(range(len(clauses)), key=lambda i: weights[i] + asked_figure(i))

@@ -41,21 +41,35 @@ def turns(history: list | None) -> list[tuple[str, str]]:
 
 
 def _as_pairs(history: list | None) -> list:
-    """Chat messages ({"role": "user"|"assistant", "content"}: what the API and Gradio send) as question/answer
-    dicts, each user message a question with the assistant message after it as its answer; other items as
-    they are. System messages are never history."""
+    """History items as they are, except chat messages ({"role", "content"}), which become question/answer dicts
+    as chat_turns makes them."""
     out: list = []
     for h in history or []:
         if isinstance(h, dict) and "role" in h and "question" not in h and "q" not in h:
-            text = h.get("content")
-            text = text if isinstance(text, str) else ""
-            if h["role"] == "user":
-                out.append({"question": text, "answer": ""})
-            elif h["role"] == "assistant" and out and isinstance(out[-1], dict) and not out[-1].get("answer"):
-                out[-1]["answer"] = text
+            _add_message(out, h)
         else:
             out.append(h)
     return out
+
+
+def chat_turns(messages) -> list[dict]:
+    """Chat messages ({"role": "user"|"assistant", "content"}: what the API receives and a caller holding a chat
+    passes) as {"question", "answer"} turns: each user message a question, the assistant message after it its
+    answer (a follow-up's 那里 may point at the answer's place). System messages are never history."""
+    out: list = []
+    for m in messages:
+        _add_message(out, m)
+    return out
+
+
+def _add_message(turns_so_far: list, message: dict) -> None:
+    text = message.get("content")
+    text = text.strip() if isinstance(text, str) else ""
+    if message.get("role") == "user" and text:
+        turns_so_far.append({"question": text, "answer": ""})
+    elif message.get("role") == "assistant" and turns_so_far and isinstance(turns_so_far[-1], dict) \
+            and not turns_so_far[-1].get("answer"):
+        turns_so_far[-1]["answer"] = text
 
 
 def needs_rewrite(question: str, history: list) -> bool:

@@ -21,6 +21,7 @@ from fastapi.responses import StreamingResponse
 
 from rag.answering.answer_types import Answer
 from rag.answering.citation_check import ANSWER_SENTENCE
+from rag.answering.query_rewriter import chat_turns
 from rag.service.auth import components
 from rag.service.conversation_log import api_session_id, record_answer
 from rag.service.errors import ApiError
@@ -41,13 +42,7 @@ def conversation(body: ChatRequest) -> tuple[str, list[dict]]:
     """The question (last user message; '' if none: answered with 请输入问题) and the earlier turns as
     {"question", "answer"}: the answer a follow-up refers to (那里, 那…呢) is the assistant message after its
     question. System messages are never instructions and never history."""
-    turns: list[dict] = []
-    for m in body.messages:
-        text = m.text().strip()
-        if m.role == "user" and text:
-            turns.append({"question": text, "answer": ""})
-        elif m.role == "assistant" and turns and not turns[-1]["answer"]:
-            turns[-1]["answer"] = text
+    turns = chat_turns({"role": m.role, "content": m.text()} for m in body.messages)
     if not turns:
         return "", []
     return turns[-1]["question"], turns[:-1][-MAX_HISTORY:]
